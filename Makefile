@@ -1,0 +1,63 @@
+# Bean Hop: the whole setup is `make dev` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help dev test lint fmt clean venv browser build bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@echo "==> creating $(VENV) and installing Bean Hop with its dev tools (first run: about a minute)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v 'is ignored' || true
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v 'is ignored' || true
+	@$(PY) -c 'import pygame, fastapi, sqlalchemy, pytest' 2>/dev/null || { echo "error: installing the project into $(VENV) failed; run '$(PY) -m pip install -e .[dev]' to see why"; exit 1; }
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create the virtual environment and install the project
+
+browser: ## install Debian's chromium for the browser tests (only as root; otherwise they are skipped)
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "==> installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+		|| echo "warning: apt-get could not install chromium; the browser tests will be skipped"; \
+	else \
+		echo "note: $(CHROMIUM) is missing and this is not root: the browser tests will be skipped"; \
+		echo "      install it with 'sudo apt-get install chromium' to run them"; \
+	fi
+
+dev: $(STAMP) ## build the web game, start the server with the TikTok sandbox, print the URL
+	@$(PY) -m bridge.dev
+
+build: $(STAMP) ## build the web game into dist/web
+	@$(PY) -m bridge.build
+
+test: $(STAMP) browser ## install what is missing and run ruff, mypy and the whole test suite
+	@echo "==> ruff"
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@echo "==> mypy (server/ and bridge/)"
+	@$(VENV)/bin/mypy
+	@echo "==> pytest"
+	@$(VENV)/bin/pytest
+
+lint: $(STAMP) ## ruff and mypy only
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
+
+fmt: $(STAMP) ## format the code
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+clean: ## remove the venv, build output, local databases and caches
+	rm -rf $(VENV) dist build var .pytest_cache .mypy_cache .ruff_cache node_modules
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""Bean Hop, the game: pure rules, a renderer, scenes and one async main loop."""

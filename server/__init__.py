@@ -1,0 +1,1 @@
+"""The Bean Hop server: login exchange, catalog, orders, webhooks, inventory ledger."""

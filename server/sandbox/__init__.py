@@ -1,0 +1,1 @@
+"""A faithful stand-in for TikTok's Open API and payment webhooks, for development and tests."""
