@@ -38,7 +38,9 @@ def postgres_admin_url() -> str:
         with psycopg.connect(_psycopg_url(url), connect_timeout=3) as conn:
             conn.execute("select 1")
     except psycopg.Error as exc:
-        pytest.skip(f"PostgreSQL at TEST_DATABASE_URL={url} cannot be reached ({exc}); set it to run")
+        pytest.skip(
+            f"PostgreSQL at TEST_DATABASE_URL={url} cannot be reached ({exc}); set it to run"
+        )
     return url
 
 
@@ -80,7 +82,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def chromium_path() -> str:
     """Debian's chromium; skips the test with the way to install it when it is missing."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"{CHROMIUM} is missing: 'apt-get install chromium' (make test does it as root)")
+        pytest.skip(
+            f"{CHROMIUM} is missing: 'apt-get install chromium' (make test does it as root)"
+        )
     return CHROMIUM
 
 

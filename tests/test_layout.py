@@ -40,12 +40,16 @@ def test_arrows_point_one_way() -> None:
             text = path.read_text()
             for other in (*others, "tests"):
                 pattern = rf"^\s*(from|import)\s+{other}(\.|\s|$)"
-                assert not re.search(pattern, text, re.M), f"{path.relative_to(ROOT)} imports {other}"
+                assert not re.search(pattern, text, re.M), (
+                    f"{path.relative_to(ROOT)} imports {other}"
+                )
 
 
 def test_no_generated_or_binary_files_are_tracked() -> None:
     tracked = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout.split()
-    bad = [p for p in tracked if p.endswith((".whl", ".wasm", ".tgz", ".so")) or p.startswith("dist/")]
+    bad = [
+        p for p in tracked if p.endswith((".whl", ".wasm", ".tgz", ".so")) or p.startswith("dist/")
+    ]
     assert bad == []
