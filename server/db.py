@@ -1,0 +1,121 @@
+"""The database: a SQLAlchemy 2 engine built from DATABASE_URL, transactions, migrations.
+
+SQLite gets WAL, a busy timeout and foreign keys, and its write transactions start with
+`BEGIN IMMEDIATE` so concurrent writers queue on the lock instead of failing half-way with
+"database is locked". PostgreSQL goes through psycopg 3. Work is synchronous: async routes call it
+through `starlette.concurrency.run_in_threadpool` (or are plain `def`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_LOCK = 0x6265616E  # "bean": a PostgreSQL advisory lock id for concurrent replicas
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://…` → the psycopg 3 driver; everything else unchanged."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgres://")
+    return url
+
+
+def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
+        pool_size=20,
+        max_overflow=20,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        # pysqlite's own transaction handling is off (isolation_level=None): we say BEGIN.
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class Database:
+    """One engine per process; `transaction()` for writes, `read()` for reads."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = normalise_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(self.url, echo=echo)
+        else:
+            self.engine = create_engine(
+                self.url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=20
+            )
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """A session in one transaction: commit on success, rollback on any error.
+
+        On SQLite a write transaction takes the write lock up front (`BEGIN IMMEDIATE`).
+        """
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE" if write else "DEFERRED")
+            with (
+                Session(bind=conn, expire_on_commit=False, autoflush=True) as session,
+                session.begin(),
+            ):
+                yield session
+
+    def read(self) -> Any:
+        """A read-only transaction (a deferred one on SQLite, so readers do not queue)."""
+        return self.transaction(write=False)
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn = conn.execution_options(sqlite_begin="DEFERRED")
+            conn.execute(text("SELECT 1"))
+
+    def migrate(self, revision: str = "head") -> None:
+        """Apply the Alembic migrations in `server/migrations/` (safe from several replicas)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _MIGRATION_LOCK})
+                conn.commit()
+            try:
+                with conn.begin():
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, revision)
+            finally:
+                if not self.is_sqlite:
+                    conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _MIGRATION_LOCK})
+                    conn.commit()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
