@@ -1,0 +1,197 @@
+"""Orders: a local order at the catalog's price, then TikTok's trade order for it.
+
+The order row is written first (its `order_id` is fresh per attempt, as TikTok requires), then
+TikTok is asked for a `trade_order_id`. If TikTok fails, the local row is removed so that a retry
+(even with the same Idempotency-Key) makes a fresh attempt. The same Idempotency-Key returns the
+same order. Fulfilment (marking paid, granting) belongs to `payments.py`, never to this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from server import ledger, players
+from server.catalog import Item
+from server.errors import BadRequest, Conflict, NotFound
+from server.models import Order
+from server.services import Services
+
+OWNED_STATUSES = ("paid", "partially_refunded")
+_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def new_order_id() -> str:
+    return f"bh_{secrets.token_hex(12)}"
+
+
+def public(order: Order) -> dict[str, Any]:
+    return {
+        "order_id": order.order_id,
+        "trade_order_id": order.trade_order_id,
+        "status": order.status,
+        "item_id": order.item_id,
+        "price_beans": order.price_beans,
+        "quantity": order.quantity,
+        "fulfilled": order.fulfilled,
+        "created_at": order.created_at.isoformat(),
+        "paid_at": order.paid_at.isoformat() if order.paid_at else None,
+    }
+
+
+def check_idempotency_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not _KEY.match(key):
+        raise BadRequest(
+            "Idempotency-Key must be 1 to 200 printable ASCII characters",
+            code="invalid_idempotency_key",
+        )
+    return key
+
+
+def owns(session: Session, *, player_id: int, item: Item) -> bool:
+    """Whether the player already owns a permanent item (its skin, or a paid order of it)."""
+    stocks = item.owned_stocks
+    if stocks and all(ledger.balance(session, player_id=player_id, stock_id=s) > 0 for s in stocks):
+        return True
+    paid = session.scalar(
+        select(func.count())
+        .select_from(Order)
+        .where(
+            Order.player_id == player_id,
+            Order.item_id == item.id,
+            Order.status.in_(OWNED_STATUSES),
+        )
+    )
+    return bool(paid)
+
+
+def _by_key(session: Session, player_id: int, key: str) -> Order | None:
+    return session.scalars(
+        select(Order).where(Order.player_id == player_id, Order.idempotency_key == key)
+    ).first()
+
+
+def _existing(order: Order) -> Order:
+    if order.trade_order_id is None:
+        raise Conflict(
+            "an order with this Idempotency-Key is still being created: retry shortly",
+            code="order_in_progress",
+        )
+    return order
+
+
+def _open(ctx: Services, player_id: int, item: Item, key: str | None) -> tuple[Order, bool]:
+    """The new local order, or (with a known key) the existing one; second value: created."""
+    with ctx.db.transaction() as session:
+        if key is not None and (found := _by_key(session, player_id, key)) is not None:
+            return _existing(found), False
+        if item.kind == "permanent" and owns(session, player_id=player_id, item=item):
+            raise Conflict(f"you already own {item.title}", code="already_owned")
+        values = {
+            "order_id": new_order_id(),
+            "player_id": player_id,
+            "item_id": item.id,
+            "price_beans": item.price_beans,
+            "quantity": 1,
+            "status": "pending",
+            "idempotency_key": key,
+            "created_at": ctx.clock(),
+            "refunded_beans": 0,
+            "fulfilled": False,
+        }
+        insert = (sqlite.insert if ctx.db.is_sqlite else postgresql.insert)(Order)
+        stmt = insert.values(**values).on_conflict_do_nothing(
+            index_elements=["player_id", "idempotency_key"]
+        )
+        if session.execute(stmt.returning(Order.id)).first() is None:
+            assert key is not None
+            found = _by_key(session, player_id, key)
+            assert found is not None, "a conflicting key means the row exists"
+            return _existing(found), False
+        order = session.scalars(select(Order).where(Order.order_id == values["order_id"])).one()
+        return order, True
+
+
+def _attach(ctx: Services, order_id: str, trade_order_id: str) -> Order:
+    with ctx.db.transaction() as session:
+        session.execute(
+            update(Order).where(Order.order_id == order_id).values(trade_order_id=trade_order_id)
+        )
+        return session.scalars(select(Order).where(Order.order_id == order_id)).one()
+
+
+def _abandon(ctx: Services, order_id: str) -> None:
+    with ctx.db.transaction() as session:
+        session.execute(
+            delete(Order).where(Order.order_id == order_id, Order.trade_order_id.is_(None))
+        )
+
+
+def order_info(ctx: Services, item: Item, order: Order) -> dict[str, Any]:
+    return {
+        "order_id": order.order_id,
+        "product_name": item.title,
+        "product_id": item.id,
+        "quantity": order.quantity,
+        "quantity_unit": item.unit,
+        "order_url": f"{ctx.base_url}/api/orders/{order.order_id}",
+        "image_url": item.image_url(ctx.base_url),
+    }
+
+
+async def create_order(
+    ctx: Services, *, player_id: int, item_id: str, idempotency_key: str | None
+) -> tuple[Order, bool]:
+    """Open an order for one catalog item; (order, created). Replays of a key give created=False."""
+    item = ctx.catalog.item(item_id)
+    if item is None:
+        raise NotFound(f"no item {item_id!r} in the catalog", code="unknown_item")
+    key = check_idempotency_key(idempotency_key)
+    order, created = await run_in_threadpool(_open, ctx, player_id, item, key)
+    if not created:
+        return order, False
+    info = order_info(ctx, item, order)
+
+    async def create(token: str) -> str:
+        return await ctx.tiktok.create_trade_order(
+            token, token_amount=item.price_beans * order.quantity, order_info=info
+        )
+
+    try:
+        trade_order_id = await players.with_access_token(ctx, player_id=player_id, call=create)
+    except Exception:
+        # The attempt failed (TikTok or us): forget it so a retry makes a fresh order_id.
+        with contextlib.suppress(Exception):
+            await run_in_threadpool(_abandon, ctx, order.order_id)
+        raise
+    return await run_in_threadpool(_attach, ctx, order.order_id, trade_order_id), True
+
+
+def get_order(session: Session, *, player_id: int, order_id: str) -> Order:
+    """One of the player's own orders; someone else's is as unknown as a missing one (404)."""
+    order = session.scalars(
+        select(Order).where(Order.order_id == order_id, Order.player_id == player_id)
+    ).first()
+    if order is None:
+        raise NotFound(f"no order {order_id!r}", code="unknown_order")
+    return order
+
+
+def list_orders(session: Session, *, player_id: int, limit: int = 50) -> list[Order]:
+    return list(
+        session.scalars(
+            select(Order)
+            .where(Order.player_id == player_id)
+            .order_by(Order.created_at.desc())
+            .limit(limit)
+        )
+    )
