@@ -12,6 +12,7 @@ refresh, order creation) only when TikTok provably did not act (429, connection 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -139,6 +140,7 @@ class TikTokClient:
         self._client_key = client_key
         self._client_secret = client_secret
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 3.0))
+        self._deadline = timeout * 1.5
         self._attempts = attempts
         self._wait = wait if wait is not None else wait_exponential(multiplier=0.2, max=2.0)
 
@@ -156,9 +158,13 @@ class TikTokClient:
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
-            response = await self._http.request(
-                method, f"{self._base}{path}", timeout=self._timeout, **kwargs
-            )
+            # The overall deadline also holds for in-process transports, which ignore httpx's.
+            async with asyncio.timeout(self._deadline):
+                response = await self._http.request(
+                    method, f"{self._base}{path}", timeout=self._timeout, **kwargs
+                )
+        except TimeoutError as exc:
+            raise TikTokUnavailable("TikTok did not answer in time") from exc
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise _NotSent(f"cannot reach TikTok: {type(exc).__name__}") from exc
         except httpx.HTTPError as exc:
