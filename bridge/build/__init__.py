@@ -1,0 +1,173 @@
+"""The web build: ``python -m bridge.build`` turns game/, bridge/ and assets/ into dist/web/.
+
+Steps: stage the app folder (main.py, game/, the bridge's Python, assets/) in a temporary
+directory; for pygbag run ``pygbag --build`` on it with this project's page and favicon (fully
+offline), for Pyodide zip it and copy the npm runtime and the pygame-ce wheel; add the page's
+static files and the bridge JS; for ``--target tiktok`` write minigame.config.json and run the
+package checker, whose violations fail the build.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bridge.build import page, runtimes
+from bridge.build.options import (
+    APP_NAME,
+    PYGBAG_VERSION,
+    BuildError,
+    BuildOptions,
+)
+from bridge.build.stage import stage_app, zip_app
+from bridge.check import check
+
+__all__ = ["BuildError", "BuildOptions", "BuildResult", "build"]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    app_files: list[str] = field(default_factory=list)
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # raw, gzipped
+
+    @property
+    def total(self) -> tuple[int, int]:
+        return sum(s[0] for s in self.sizes.values()), sum(s[1] for s in self.sizes.values())
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _copy_bridge_js(options: BuildOptions, out: Path) -> None:
+    names = ["ttbridge.js"] + (["ttminis-sim.js"] if options.dev else [])
+    for name in names:
+        source = options.root / "bridge" / "js" / name
+        if not source.is_file():
+            raise BuildError(f"{source} is missing: the page needs the bridge's JavaScript")
+        (out / "js").mkdir(exist_ok=True)
+        shutil.copyfile(source, out / "js" / name)
+
+
+def _write_static(options: BuildOptions, out: Path, cdn: str, wheel: str) -> None:
+    static = out / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    names = page.STATIC_FILES + (page.PYODIDE_STATIC_FILES if options.runtime == "pyodide" else ())
+    for name in names:
+        shutil.copyfile(page.WEB / name, static / name)
+    text = page.boot_config_js(options, cdn, wheel=wheel)
+    (static / "boot-config.js").write_text(text, encoding="utf-8")
+    if options.target == "tiktok":
+        text = page.tiktok_init_js(options.client_key)
+        (static / "tt-init.js").write_text(text, encoding="utf-8")
+
+
+def minigame_config(options: BuildOptions) -> dict[str, object]:
+    """TikTok's settings for this game (the file's exact schema is not published)."""
+    origin = urlsplit(options.server_origin or "")
+    return {
+        "orientation": "portrait",
+        "trustedDomains": [f"https://{origin.netloc}"],
+        "clientKey": options.client_key,
+    }
+
+
+def _pygbag(options: BuildOptions, app: Path, work: Path, out: Path) -> str:
+    cdn = options.cdn
+    if options.runtime_dir is not None:
+        _say(f"- copying pygbag's runtime from {options.runtime_dir}")
+        runtimes.copy_pygbag_runtime(options.runtime_dir, out)
+        cdn = f"runtime/{PYGBAG_VERSION}/"
+    template = work / "page.tmpl"
+    template.write_text(page.render(options), encoding="utf-8")
+    _say(f"- pygbag --build (runtime from {cdn})")
+    web = runtimes.run_pygbag(app, template, page.WEB / "favicon.png", cdn, options.timeout)
+    for name in ("index.html", f"{APP_NAME}.apk", f"{APP_NAME}.tar.gz", "favicon.png"):
+        shutil.copyfile(web / name, out / name)
+    return cdn
+
+
+def _pyodide(options: BuildOptions, app: Path, out: Path) -> str:
+    assert options.wheel is not None
+    _say(f"- Pyodide from npm (cache {options.npm_cache})")
+    package = runtimes.npm_pyodide(options.npm_cache, options.timeout)
+    (out / "static").mkdir(parents=True, exist_ok=True)
+    runtimes.copy_pyodide_runtime(package, options.wheel, out, eval_free=options.eval_free)
+    zip_app(app, out / runtimes.archive_name())
+    (out / "index.html").write_text(page.render(options), encoding="utf-8")
+    shutil.copyfile(page.WEB / "favicon.png", out / "favicon.png")
+    return ""
+
+
+def _sizes(out: Path) -> dict[str, tuple[int, int]]:
+    sizes = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        sizes[path.relative_to(out).as_posix()] = (len(data), len(gzip.compress(data, 6)))
+    return sizes
+
+
+def _check(options: BuildOptions, out: Path) -> None:
+    _say("- checking the package against TikTok's rules")
+    report = check(out, target="html")
+    if not report.ok:
+        lines = "\n".join(f"  {v}" for v in report.violations)
+        raise BuildError(
+            f"the package breaks TikTok's rules ({len(report.violations)} violation(s)):\n{lines}"
+        )
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Builds the bundle into ``options.out`` (replaced); raises BuildError with what to do."""
+    options.validate()
+    mode = f"{options.mode} build, target {options.target}, runtime {options.runtime}"
+    _say(f"Building Bean Hop ({mode}{', eval-free' if options.eval_free else ''})")
+    with tempfile.TemporaryDirectory(prefix="beanhop-build-") as tmp:
+        work = Path(tmp)
+        app = work / APP_NAME
+        out = work / "out"
+        out.mkdir()
+        _say(f"- staging the app: game/, bridge/, assets/ from {options.root}")
+        files = stage_app(options.root, app)
+        _say(f"  {len(files)} files")
+        _copy_bridge_js(options, out)
+        if options.runtime == "pygbag":
+            cdn = _pygbag(options, app, work, out)
+            wheel = ""
+        else:
+            assert options.wheel is not None
+            cdn, wheel = _pyodide(options, app, out), options.wheel.name
+        _write_static(options, out, cdn, wheel)
+        if options.target == "tiktok":
+            config = json.dumps(minigame_config(options), indent=2) + "\n"
+            (out / "minigame.config.json").write_text(config, encoding="utf-8")
+            _check(options, out)
+        if options.out.exists():
+            shutil.rmtree(options.out)
+        options.out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(out, options.out)
+    result = BuildResult(options.out, files, _sizes(options.out))
+    _say(summary(result))
+    return result
+
+
+def summary(result: BuildResult) -> str:
+    """The size table printed at the end of a build."""
+    lines = [f"Built {result.out}:", f"  {'file':<44} {'size':>10} {'gzipped':>10}"]
+    for name, (raw, packed) in sorted(result.sizes.items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"  {name:<44} {_kb(raw):>10} {_kb(packed):>10}")
+    raw, packed = result.total
+    lines.append(
+        f"  {'total (' + str(len(result.sizes)) + ' files)':<44} {_kb(raw):>10} {_kb(packed):>10}"
+    )
+    return "\n".join(lines)
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MB"

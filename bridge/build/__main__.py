@@ -1,0 +1,141 @@
+"""python -m bridge.build: build the web game into dist/web (see docs/web.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from bridge.build import BuildError, BuildOptions, build
+from bridge.build.options import DEFAULT_CDN, DEFAULT_CLIENT_KEY, PYODIDE_VERSION
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+EPILOG = f"""\
+examples:
+  python -m bridge.build                      dev bundle, pygbag runtime from its CDN
+  python -m bridge.build --release --runtime-dir ~/pygbag-cdn
+                                              self-contained: runtime copied from a directory
+  python -m bridge.build --runtime pyodide --wheel pygame_ce-...wasm32_bi_emscripten.whl
+                                              Pyodide {PYODIDE_VERSION} from npm
+  python -m bridge.build --release --target tiktok --runtime pyodide --eval-free \\
+      --wheel PATH --server-origin https://api.example.com
+                                              TikTok package: checked, no eval
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bridge.build",
+        description="Build Bean Hop for the browser (and TikTok's HTML runtime).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--dev",
+        dest="mode",
+        action="store_const",
+        const="dev",
+        help="development build: phone frame and the TTMinis simulator (default)",
+    )
+    mode.add_argument(
+        "--release",
+        dest="mode",
+        action="store_const",
+        const="release",
+        help="production build: no simulator",
+    )
+    parser.add_argument(
+        "--target",
+        choices=("web", "tiktok"),
+        default="web",
+        help="tiktok adds the SDK, minigame.config.json and runs the checker",
+    )
+    parser.add_argument(
+        "--runtime",
+        choices=("pygbag", "pyodide"),
+        default="pygbag",
+        help="the Python runtime in the browser (default pygbag)",
+    )
+    parser.add_argument(
+        "--runtime-dir",
+        type=Path,
+        metavar="DIR",
+        help="copy pygbag's runtime and the pygame-ce wheel from DIR "
+        "(its CDN layout) into a self-contained bundle",
+    )
+    parser.add_argument(
+        "--cdn",
+        default=DEFAULT_CDN,
+        help=f"where the page loads pygbag's runtime (default {DEFAULT_CDN})",
+    )
+    parser.add_argument(
+        "--wheel",
+        type=Path,
+        metavar="PATH",
+        default=Path(os.environ["PYGAME_WASM_WHEEL"])
+        if os.environ.get("PYGAME_WASM_WHEEL")
+        else None,
+        help="pygame-ce wasm wheel for --runtime pyodide (env PYGAME_WASM_WHEEL)",
+    )
+    parser.add_argument(
+        "--eval-free",
+        action="store_true",
+        help="Pyodide without eval: EM_ASM snippets as a JS table (strict CSP)",
+    )
+    parser.add_argument(
+        "--server-origin",
+        default=os.environ.get("PUBLIC_BASE_URL"),
+        metavar="URL",
+        help="the game server's https origin, a trusted domain "
+        "for --target tiktok (env PUBLIC_BASE_URL)",
+    )
+    parser.add_argument(
+        "--client-key",
+        default=os.environ.get("TIKTOK_CLIENT_KEY", DEFAULT_CLIENT_KEY),
+        help="TikTok client key for TTMinis.game.init (env TIKTOK_CLIENT_KEY)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "dist" / "web",
+        help="output directory, replaced (default dist/web)",
+    )
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="seconds allowed for pygbag or npm (default 120)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    options = BuildOptions(
+        root=args.root.resolve(),
+        out=args.out.resolve(),
+        mode=args.mode or "dev",
+        target=args.target,
+        runtime=args.runtime,
+        runtime_dir=args.runtime_dir,
+        cdn=args.cdn,
+        wheel=args.wheel,
+        eval_free=args.eval_free,
+        server_origin=args.server_origin,
+        client_key=args.client_key,
+        timeout=args.timeout,
+    )
+    try:
+        build(options)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

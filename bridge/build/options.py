@@ -1,0 +1,77 @@
+"""What a build is asked to do, checked once, and the one error a build raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_CDN = "https://pygame-web.github.io/cdn/0.9.3/"
+PYGBAG_VERSION = "0.9.3"
+PYODIDE_VERSION = "0.27.7"
+DEFAULT_CLIENT_KEY = "sbx_beanhop_client_key"
+APP_NAME = "beanhop"
+TITLE = "Bean Hop"
+# The game's logical surface is portrait 9:16; the page letterboxes it.
+WIDTH, HEIGHT = 360, 640
+
+MODES = ("dev", "release")
+TARGETS = ("web", "tiktok")
+RUNTIMES = ("pygbag", "pyodide")
+
+
+class BuildError(RuntimeError):
+    """A build that cannot go on; the message says what to do. Printed without a traceback."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    out: Path
+    mode: str = "dev"
+    target: str = "web"
+    runtime: str = "pygbag"
+    runtime_dir: Path | None = None
+    cdn: str = DEFAULT_CDN
+    wheel: Path | None = None
+    eval_free: bool = False
+    server_origin: str | None = None
+    client_key: str = DEFAULT_CLIENT_KEY
+    npm_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "beanhop")
+    timeout: float = 120.0
+    load_timeout_ms: int = 30000
+
+    @property
+    def dev(self) -> bool:
+        return self.mode == "dev"
+
+    @property
+    def self_contained(self) -> bool:
+        return self.runtime == "pyodide" or self.runtime_dir is not None
+
+    def validate(self) -> None:
+        """Raises BuildError for combinations that cannot work, before anything is written."""
+        assert self.mode in MODES and self.target in TARGETS and self.runtime in RUNTIMES
+        if self.eval_free and self.runtime != "pyodide":
+            raise BuildError("--eval-free needs --runtime pyodide (pygbag's runtime uses eval)")
+        if self.runtime == "pyodide" and self.wheel is None:
+            raise BuildError(
+                "--runtime pyodide needs the pygame-ce wasm wheel: pass --wheel PATH or set "
+                "PYGAME_WASM_WHEEL (pygame_ce-...-cp312-cp312-wasm32_bi_emscripten.whl from "
+                "pygbag's package index, see docs/web.md)"
+            )
+        if self.wheel is not None and not self.wheel.is_file():
+            raise BuildError(f"the wheel {self.wheel} does not exist")
+        if self.runtime_dir is not None and self.runtime != "pygbag":
+            raise BuildError("--runtime-dir holds pygbag's runtime; it needs --runtime pygbag")
+        if self.runtime_dir is not None and not self.runtime_dir.is_dir():
+            raise BuildError(f"--runtime-dir {self.runtime_dir} is not a directory")
+        if not self.cdn.endswith("/"):
+            raise BuildError(f"--cdn must end with '/': {self.cdn}")
+        if self.target == "tiktok":
+            origin = urlsplit(self.server_origin or "")
+            if origin.scheme != "https" or not origin.hostname or origin.path not in ("", "/"):
+                raise BuildError(
+                    "--target tiktok needs the server's https origin for minigame.config.json: "
+                    "--server-origin https://your.server (or env PUBLIC_BASE_URL)"
+                )

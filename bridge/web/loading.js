@@ -1,0 +1,97 @@
+/* Bean Hop loading screen: progress, the "started" handshake, and a clear message when the
+ * Python runtime cannot be loaded (instead of a page stuck on "loading").
+ * Configuration comes from boot-config.js (window.BEANHOP_BOOT), written by the build. */
+(function () {
+  "use strict";
+
+  var config = window.BEANHOP_BOOT || {};
+  var timeoutMs = Number(config.loadTimeoutMs || 30000);
+  var state = { started: false, failed: false, timer: null };
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  function progress(fraction, text) {
+    if (state.started || state.failed) return;
+    var bar = byId("progress");
+    if (bar && typeof fraction === "number") {
+      bar.max = 100;
+      bar.value = Math.max(0, Math.min(100, Math.round(fraction * 100)));
+    }
+    if (text) {
+      var status = byId("status");
+      if (status) status.textContent = String(text);
+    }
+  }
+
+  function started() {
+    if (state.started) return;
+    state.started = true;
+    clearTimeout(state.timer);
+    var box = byId("loading");
+    if (box) box.hidden = true;
+    document.body.classList.add("game-started");
+    var canvas = byId("canvas");
+    if (canvas && canvas.focus) canvas.focus();
+  }
+
+  function addLine(parent, tag, text) {
+    var node = document.createElement(tag);
+    node.textContent = text;
+    parent.appendChild(node);
+    return node;
+  }
+
+  function fail(reason) {
+    if (state.started || state.failed) return;
+    state.failed = true;
+    clearTimeout(state.timer);
+    var box = byId("load-error");
+    if (!box) return;
+    box.textContent = "";
+    addLine(box, "strong", "The game could not start.");
+    addLine(box, "div", reason);
+    if (config.runtime === "pygbag" && !config.selfContained) {
+      addLine(box, "div", "The Python runtime comes from pygbag's CDN (" + config.cdn +
+        "), which this browser cannot reach. Build a bundle that needs no CDN:");
+      addLine(box, "code", "python -m bridge.build --dev --runtime-dir DIR");
+      addLine(box, "div", "(DIR holds pygbag's runtime files, see docs/web.md), or use Pyodide from npm:");
+      addLine(box, "code", "python -m bridge.build --dev --runtime pyodide --wheel PATH/pygame_ce-...wasm32_bi_emscripten.whl");
+    } else {
+      addLine(box, "div", "Check the browser console, then rebuild with python -m bridge.build.");
+    }
+    box.hidden = false;
+    var status = byId("status");
+    if (status) status.textContent = "Loading failed";
+    document.body.classList.add("load-failed");
+  }
+
+  // A runtime script that cannot be fetched fires an error event on its element; catch it
+  // in the capture phase, before the module loader gives up silently.
+  window.addEventListener("error", function (event) {
+    var target = event.target;
+    if (target && target.tagName === "SCRIPT" && target.hasAttribute("data-runtime")) {
+      fail("Could not load " + (target.src || "the runtime") + ".");
+    }
+  }, true);
+
+  state.timer = setTimeout(function () {
+    fail("The runtime did not start within " + Math.round(timeoutMs / 1000) + " seconds.");
+  }, timeoutMs);
+
+  function absolute(path) {
+    return new URL(path, document.baseURI).href;
+  }
+
+  window.BeanhopBoot = {
+    config: config,
+    absolute: absolute,
+    progress: progress,
+    started: started,
+    fail: fail,
+    get state() {
+      return state.started ? "started" : state.failed ? "failed" : "loading";
+    },
+  };
+})();
