@@ -1,0 +1,188 @@
+"""The app's edges: malformed input, tokens, body limits, errors, CORS, health, docs, assets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+
+from server.settings import Settings
+from tests.server.conftest import Api, login, start_api
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "code"),
+    [
+        ("/api/session", b"{not json", "invalid_json"),
+        ("/api/session", b"", "invalid_request"),
+        ("/api/session", b"[]", "invalid_request"),
+        ("/api/session", b'{"code": 42}', "invalid_request"),
+        ("/api/session", b'{"code": ""}', "invalid_request"),
+        ("/api/session", b'{"code": null}', "invalid_request"),
+        ("/api/session", b"\xff\xfe", "invalid_json"),
+    ],
+)
+async def test_malformed_bodies_are_400(api: Api, path: str, content: bytes, code: str) -> None:
+    response = await api.client.post(path, content=content)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]
+
+
+async def test_bodies_without_a_json_content_type_are_read_as_json(api: Api) -> None:
+    me = await login(api)
+    response = await api.client.post(
+        "/api/runs",
+        content=b'{"score": 5, "coins": 1}',
+        headers={**me.headers, "Content-Type": "text/plain"},
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        (None, "missing_token"),
+        ("Bearer", "invalid_token"),
+        ("Basic abc", "invalid_token"),
+        ("Bearer not.a.token", "invalid_token"),
+    ],
+)
+async def test_bad_authorization_is_401(api: Api, header: str | None, code: str) -> None:
+    headers = {"Authorization": header} if header is not None else {}
+    response = await api.client.get("/api/inventory", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == code
+
+
+async def test_forged_and_expired_tokens_are_401(api: Api) -> None:
+    me = await login(api)
+    forged = URLSafeTimedSerializer("another-secret", salt="beanhop.session").dumps(
+        {"p": me.player_id, "o": me.open_id}
+    )
+    response = await api.client.get("/api/inventory", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401 and response.json()["error"]["code"] == "invalid_token"
+    tampered = me.token[:-2] + ("AA" if not me.token.endswith("AA") else "BB")
+    response = await api.client.get(
+        "/api/inventory", headers={"Authorization": f"Bearer {tampered}"}
+    )
+    assert response.status_code == 401
+
+
+async def test_expired_session_is_401(settings_for: Callable[..., Settings]) -> None:
+    async for api in start_api(settings_for(session_ttl_seconds=1)):
+        me = await login(api)
+        # itsdangerous reads the wall clock: sign a token two seconds in the past instead
+        sessions = api.app.state.services.sessions
+        old = sessions._serializer
+        signer = old.make_signer(old.salt)
+        payload = old.dump_payload({"p": me.player_id, "o": me.open_id})
+        signer.get_timestamp = lambda: int(api.clock.epoch()) - 10  # type: ignore[method-assign]
+        token = signer.sign(payload).decode()
+        response = await api.client.get(
+            "/api/inventory", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "token_expired"
+
+
+async def test_oversized_bodies_are_413(api: Api) -> None:
+    big = b'{"code": "' + b"x" * (api.settings.max_body_bytes + 10) + b'"}'
+    response = await api.client.post("/api/session", content=big)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+
+
+async def test_oversized_streamed_bodies_are_413(api: Api) -> None:
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(10):
+            yield b"x" * (api.settings.max_body_bytes // 4)
+
+    response = await api.client.post("/api/session", content=chunks())
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+
+
+async def test_unknown_paths_and_methods_answer_json(api: Api) -> None:
+    missing = await api.client.get("/api/nothing")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong = await api.client.delete("/api/catalog")
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_catalog(api: Api) -> None:
+    response = await api.client.get("/api/catalog")
+    assert response.status_code == 200
+    items = {item["id"]: item for item in response.json()["items"]}
+    assert {"revive_pack", "skin_golden", "starter_bundle"} <= set(items)
+    assert items["revive_pack"]["kind"] == "consumable"
+    assert items["skin_golden"]["kind"] == "permanent"
+    assert all(isinstance(i["price_beans"], int) and i["grants"] for i in items.values())
+    coin_items = response.json()["coin_items"]
+    assert coin_items[0]["id"] == "skin_cocoa" and coin_items[0]["price_coins"] > 0
+
+
+async def test_health_docs_and_request_ids(api: Api) -> None:
+    health = await api.client.get("/healthz")
+    assert health.status_code == 200 and health.json()["database"] == "ok"
+    assert len(health.headers["x-request-id"]) == 32
+    echoed = await api.client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert echoed.headers["x-request-id"] == "abc-123"
+    assert (await api.client.get("/docs")).status_code == 200
+    spec = (await api.client.get("/openapi.json")).json()
+    assert "/api/orders" in spec["paths"] and "/api/session" in spec["paths"]
+
+
+async def test_logs_carry_no_tokens(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="server")
+    me = await login(api)
+    await api.client.get("/api/inventory", headers=me.headers)
+    text = caplog.text
+    assert "/api/inventory" in text and "request_id" in text
+    assert me.token not in text and "act." not in text and "Bearer" not in text
+
+
+async def test_cors_allows_only_configured_origins(settings_for: Callable[..., Settings]) -> None:
+    async for api in start_api(settings_for(cors_origins="https://play.example")):
+        preflight = {"Access-Control-Request-Method": "POST"}
+        ok = await api.client.options(
+            "/api/orders", headers={"Origin": "https://play.example", **preflight}
+        )
+        assert ok.headers["access-control-allow-origin"] == "https://play.example"
+        bad = await api.client.options(
+            "/api/orders", headers={"Origin": "https://evil.example", **preflight}
+        )
+        assert "access-control-allow-origin" not in bad.headers
+
+
+async def test_database_down_is_503(settings_for: Callable[..., Settings], api: Api) -> None:
+    me = await login(api)
+    api.app.state.services.db.engine.dispose()
+    url = "postgresql://nobody@127.0.0.1:1/none"
+    from server.db import Database
+
+    api.app.state.services.db = Database(url)
+    for response in (
+        await api.client.get("/healthz"),
+        await api.client.get("/api/inventory", headers=me.headers),
+    ):
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "database_unavailable"
+
+
+async def test_assets_and_web_dir_are_served(
+    settings_for: Callable[..., Settings], tmp_path: Path
+) -> None:
+    (tmp_path / "assets" / "shop").mkdir(parents=True)
+    (tmp_path / "assets" / "shop" / "revive_pack.png").write_bytes(b"\x89PNG fake")
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<title>Bean Hop</title>")
+    async for api in start_api(settings_for(web_dir=web)):
+        image = await api.client.get("/assets/shop/revive_pack.png")
+        assert image.status_code == 200 and image.content == b"\x89PNG fake"
+        page = await api.client.get("/")
+        assert page.status_code == 200 and "Bean Hop" in page.text
+        assert (await api.client.get("/api/catalog")).status_code == 200
