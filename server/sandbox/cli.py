@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,11 +17,17 @@ DEFAULT_URL = "http://127.0.0.1:8000/sandbox"
 
 
 def serve(args: argparse.Namespace) -> int:
+    import socket
+
     import uvicorn
 
     from .app import create_app
 
-    retry = RetrySchedule(args.retry_base, args.retry_factor, args.retry_attempts)
+    try:
+        retry = RetrySchedule(args.retry_base, args.retry_factor, args.retry_attempts)
+    except AssertionError as exc:
+        print(f"error: bad retry schedule: {exc}", file=sys.stderr)
+        return 2
     config = SandboxConfig(
         client_key=args.client_key,
         client_secret=args.client_secret,
@@ -28,9 +35,25 @@ def serve(args: argparse.Namespace) -> int:
         retry=retry,
         db_path=args.db,
     )
-    print(f"TikTok sandbox: base http://{args.host}:{args.port}", file=sys.stderr)
+    try:
+        app = create_app(config)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"error: cannot open the state file {args.db}: {exc}", file=sys.stderr)
+        return 1
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        sock.close()
+        return 1
+    host, port = sock.getsockname()[:2]
+    print(f"TikTok sandbox listening on http://{host}:{port}", flush=True)
     print(f"  webhooks to {args.webhook_url or '(none: deliveries are logged as failed)'}")
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level)
+    print(f"  state {'in ' + args.db if args.db else 'in memory'}", flush=True)
+    uv_config = uvicorn.Config(app, log_level=args.log_level)
+    uvicorn.Server(uv_config).run(sockets=[sock])
     return 0
 
 
