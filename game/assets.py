@@ -1,0 +1,99 @@
+"""Loading images, fonts and text: everything cached, nothing rendered twice.
+
+Assets are found next to the package (``<app>/assets``), which is the repository natively and
+the staged app folder in a browser build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+Color = tuple[int, int, int]
+
+INK: Color = (43, 45, 66)
+WHITE: Color = (255, 255, 255)
+CREAM: Color = (255, 248, 238)
+CORAL: Color = (255, 107, 107)
+TEAL: Color = (46, 196, 182)
+GOLD: Color = (255, 201, 60)
+GREY: Color = (150, 154, 178)
+SHADOW: Color = (30, 32, 52)
+
+
+class AssetError(RuntimeError):
+    """An asset file is missing or unreadable (run scripts/make_assets.py)."""
+
+
+class Assets:
+    """Images by relative path, fonts by size and a text-surface cache."""
+
+    def __init__(self, root: Path = ASSETS_DIR) -> None:
+        self.root = root
+        self._images: dict[str, pygame.Surface] = {}
+        self._fonts: dict[int, pygame.font.Font] = {}
+        self._texts: dict[tuple[str, int, Color], pygame.Surface] = {}
+
+    def image(self, rel: str) -> pygame.Surface:
+        surf = self._images.get(rel)
+        if surf is None:
+            path = self.root / rel
+            try:
+                loaded = pygame.image.load(str(path))
+            except (FileNotFoundError, pygame.error) as exc:
+                raise AssetError(f"cannot load {path}: {exc}") from exc
+            surf = loaded.convert_alpha() if pygame.display.get_surface() else loaded
+            self._images[rel] = surf
+        return surf
+
+    def has(self, rel: str) -> bool:
+        return (self.root / rel).is_file()
+
+    def font(self, size: int) -> pygame.font.Font:
+        font = self._fonts.get(size)
+        if font is None:
+            # pygame's bundled default font (FreeSansBold), present in every pygame-ce build
+            font = pygame.font.Font(None, size)
+            self._fonts[size] = font
+        return font
+
+    def text(self, text: str, size: int, color: Color = INK) -> pygame.Surface:
+        key = (text, size, color)
+        surf = self._texts.get(key)
+        if surf is None:
+            if len(self._texts) > 512:  # numbers change every frame: keep the cache bounded
+                self._texts.clear()
+            surf = self.font(size).render(text, True, color)
+            self._texts[key] = surf
+        return surf
+
+    def outlined(
+        self, text: str, size: int, color: Color = WHITE, outline: Color = INK
+    ) -> pygame.Surface:
+        key = (f"\0{text}\0{outline}", size, color)
+        surf = self._texts.get(key)
+        if surf is None:
+            inner = self.font(size).render(text, True, color)
+            edge = self.font(size).render(text, True, outline)
+            surf = pygame.Surface((inner.get_width() + 4, inner.get_height() + 5), pygame.SRCALPHA)
+            for dx, dy in ((0, 0), (4, 0), (0, 4), (4, 4), (2, 0), (0, 2), (4, 2), (2, 4), (2, 5)):
+                surf.blit(edge, (dx, dy))
+            surf.blit(inner, (2, 2))
+            self._texts[key] = surf
+        return surf
+
+    def wrapped(self, text: str, size: int, width: int, color: Color = INK) -> list[pygame.Surface]:
+        """Lines of ``text`` broken at spaces to fit ``width``."""
+        font, lines, line = self.font(size), [], ""
+        for word in text.split():
+            candidate = f"{line} {word}".strip()
+            if line and font.size(candidate)[0] > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        if line:
+            lines.append(line)
+        return [self.text(x, size, color) for x in lines]

@@ -1,0 +1,154 @@
+"""The one async main loop, for a window, headless runs and the browser alike.
+
+Each frame: pygame events, platform events, update, draw, flip, then exactly one ``await``. Headless
+and autoplay runs use a fixed 1/60 s per frame (the same seed plays the same game); a window uses
+real time, and the play scene still steps its world at the fixed rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bridge import Bridge, runtime
+from bridge.transports import auto_transport
+from game.assets import ASSETS_DIR, Assets
+from game.options import Options
+from game.scenes import Context, SceneManager, build_manager
+from game.services import Services
+from game.stats import FrameStats
+from game.storage import LocalStore, default_save_path
+from game.world import DT, HEIGHT, WIDTH
+
+DEFAULT_SERVER = "http://127.0.0.1:8000"
+TARGET_FRAME = 1 / 60
+MAX_DT = 0.1
+
+
+async def main(options: Options | None = None) -> int:
+    """Run the game; returns the exit status (0 when ``--frames`` ran out or the window closed)."""
+    options = options or Options()
+    where = runtime.detect()
+    if options.headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ["SDL_AUDIODRIVER"] = "dummy"
+    import pygame  # after the SDL drivers are chosen
+
+    pygame.init()
+    flags = pygame.SCALED | pygame.RESIZABLE if where == "native" and not options.headless else 0
+    screen = pygame.display.set_mode((WIDTH, HEIGHT), flags)
+    pygame.display.set_caption("Bean Hop")
+    services = _services(options, where)
+    ctx = _context(options, where, services)
+    services.start()
+    manager = build_manager(ctx)
+    stats = FrameStats()
+    try:
+        await _loop(pygame, screen, manager, services, options, where, stats)
+    finally:
+        if options.screenshot is not None:
+            options.screenshot.parent.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(screen, str(options.screenshot))
+        if options.stats is not None:
+            _write_stats(options.stats, stats, manager, ctx)
+        await services.close()
+        pygame.quit()
+    return 0
+
+
+def _services(options: Options, where: str) -> Services:
+    store = LocalStore(default_save_path() if where == "native" and not options.headless else None)
+    if where != "native":
+        return Services(Bridge(auto_transport(server_url="")), store, server_url="")
+    server = options.server or (None if options.headless else DEFAULT_SERVER)
+    bridge = Bridge(auto_transport(server_url=server or DEFAULT_SERVER))
+    return Services(bridge, store, server_url=server)
+
+
+def _context(options: Options, where: str, services: Services) -> Context:
+    from game.audio import Audio
+    from game.render import Renderer
+    from game.ui import Painter
+
+    assets = Assets(ASSETS_DIR)
+    store = services.store
+    audio = Audio(ASSETS_DIR, enabled=not options.headless)
+    audio.set_volumes(music=float(store.get("music_volume")), sfx=float(store.get("sfx_volume")))
+    audio.set_user_muted(bool(store.get("muted")))
+    seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
+    return Context(
+        assets=assets,
+        renderer=Renderer(assets),
+        painter=Painter(assets),
+        audio=audio,
+        services=services,
+        store=store,
+        seed=seed,
+        autoplay=options.autoplay,
+    )
+
+
+async def _loop(
+    pygame: Any,
+    screen: Any,
+    manager: SceneManager,
+    services: Services,
+    options: Options,
+    where: str,
+    stats: FrameStats,
+) -> None:
+    fixed = options.headless or options.autoplay
+    last = time.perf_counter()
+    frame = 0
+    while True:
+        start = time.perf_counter()
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                return
+            manager.handle_event(event)
+        for platform_event in services.events():
+            manager.platform_event(platform_event)
+        dt = DT if fixed else min(MAX_DT, start - last)
+        last = start
+        manager.update(dt)
+        drawn = time.perf_counter()
+        manager.draw(screen)
+        done = time.perf_counter()
+        pygame.display.flip()
+        stats.add((drawn - start) * 1000, (done - drawn) * 1000)
+        frame += 1
+        if options.frames and frame >= options.frames:
+            return
+        await asyncio.sleep(_pause(where, options, start))
+
+
+def _pause(where: str, options: Options, start: float) -> float:
+    """The one await of a frame: pygbag paces by itself, Pyodide needs a real sleep."""
+    if where == "pyodide":
+        return TARGET_FRAME
+    if where == "pygbag" or options.headless:
+        return 0
+    return max(0.0, TARGET_FRAME - (time.perf_counter() - start))
+
+
+def _write_stats(path: Path, stats: FrameStats, manager: SceneManager, ctx: Context) -> None:
+    world = manager.scenes["play"].world  # type: ignore[attr-defined]
+    payload = {
+        "frames": stats.frames,
+        "score": world.score,
+        "height": world.height,
+        "coins": world.coins_collected,
+        "seed": ctx.seed,
+        "runs": ctx.runs,
+        "scene": manager.name,
+        **stats.as_dict(),
+        "python": sys.version.split()[0],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2) + "\n")

@@ -1,0 +1,201 @@
+"""The shop: the server's catalog priced in Beans, plus cosmetics priced in coins.
+
+A Beans purchase goes server order -> bridge pay -> poll until the server says fulfilled; the
+item appears only when the server's inventory has it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pygame
+
+from game.assets import CORAL, CREAM, INK, TEAL, WHITE
+from game.scenes.base import Scene
+from game.services import Job, Purchase
+from game.ui import Button, centered
+from game.world import HEIGHT, WIDTH
+
+CARD_H = 96
+TOP = 118
+MAX_CARDS = 5
+MUTED = (110, 114, 140)
+
+
+class ShopScene(Scene):
+    name = "shop"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.back = "title"
+        self.purchase: Purchase | None = None
+        self.purchase_job: Job[None] | None = None
+        self.coin_job: Job[str] | None = None
+        self.load_job: Job[Any] | None = None
+        self.message = ""
+        self.items: list[dict[str, Any]] = []
+
+    def enter(self, payload: dict[str, Any]) -> None:
+        self.back = str(payload.get("back", "title"))
+        self.message = ""
+        services = self.ctx.services
+        if services.status != "connecting":
+            self.load_job = services.spawn(self._load())
+        self._layout()
+
+    async def _load(self) -> None:
+        services = self.ctx.services
+        await services.load_catalog()
+        if services.online:
+            await services.refresh_inventory()
+
+    def _layout(self) -> None:
+        services = self.ctx.services
+        self.items = [*services.catalog, *services.coin_items][:MAX_CARDS]
+        busy = self.purchase is not None and not self.purchase.finished
+        self.buttons = [Button("back", pygame.Rect(14, 14, 48, 48), icon="back", style="dark")]
+        for i, item in enumerate(self.items):
+            y = TOP + i * (CARD_H + 8)
+            rect = pygame.Rect(WIDTH - 124, y + CARD_H - 50, 104, 42)
+            owned = self._owned(item)
+            if "price_coins" in item:
+                label, icon, style = str(item["price_coins"]), "coin", "gold"
+            else:
+                label, icon, style = str(item.get("price_beans", "?")), "beans", "primary"
+            if owned:
+                label, icon, style = "Owned", "check", "secondary"
+            b = Button(f"buy:{item.get('id')}", rect, label, icon=icon, style=style, size=24)
+            b.enabled = services.online and not busy and not owned and self.coin_job is None
+            self.buttons.append(b)
+
+    def _owned(self, item: dict[str, Any]) -> bool:
+        if item.get("kind") != "permanent":
+            return False
+        grants = item.get("grants") or {}
+        skins = [k for k in grants if str(k).startswith("skin.")]
+        if skins:
+            return all(self.ctx.services.inventory.count(k) > 0 for k in skins)
+        return False
+
+    def on_button(self, button_id: str) -> None:
+        if button_id == "back":
+            self.go(self.back)
+            return
+        item_id = button_id.removeprefix("buy:")
+        item = next((i for i in self.items if i.get("id") == item_id), None)
+        if item is None:
+            return
+        services = self.ctx.services
+        if "price_coins" in item:
+            self.coin_job = services.spawn(services.buy_with_coins(item_id))
+            self.message = "Buying…"
+        else:
+            self.purchase, self.purchase_job = services.buy(item_id)
+            self.message = ""
+        self._layout()
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        changed = False
+        if self.load_job is not None and self.load_job.done():
+            self.load_job.error()  # failures are kept in services.catalog_error
+            self.load_job, changed = None, True
+        if (
+            self.ctx.services.status != "connecting"
+            and self.load_job is None
+            and not self.items
+            and self.frames == 1
+        ):
+            self.load_job = self.ctx.services.spawn(self._load())
+        if self.purchase_job is not None and self.purchase_job.done():
+            if self.purchase_job.error() is not None and self.purchase is not None:
+                self.purchase.state, self.purchase.message = "failed", "Purchase failed, try again"
+            self.purchase_job, changed = None, True
+        if self.coin_job is not None and self.coin_job.done():
+            error = self.coin_job.error()
+            self.message = self.coin_job.result() if error is None else "Could not buy, try again"
+            self.coin_job, changed = None, True
+        if changed or (self.purchase is not None and self.frames % 10 == 0):
+            self._layout()
+
+    @property
+    def status(self) -> str:
+        if self.purchase is not None and (not self.purchase.finished or not self.message):
+            return self.purchase.message
+        return self.message
+
+    def draw(self, surface: pygame.Surface) -> None:
+        a, _p, services = self.ctx.assets, self.ctx.painter, self.ctx.services
+        self.ctx.renderer.draw_background(surface, 900.0)
+        centered(surface, a.outlined("Shop", 48, WHITE), 40)
+        self._draw_wallet(surface)
+        if not services.online:
+            reason = services.guest_reason or "signing in"
+            banner = pygame.Rect(14, 74, WIDTH - 28, 38)
+            pygame.draw.rect(surface, CORAL, banner, border_radius=12)
+            centered(surface, a.text(f"Purchases unavailable: {reason}", 20, WHITE), banner.centery)
+        if not self.items:
+            text = (
+                "Loading the shop…"
+                if self.load_job
+                else (services.catalog_error or "The shop is empty")
+            )
+            centered(surface, a.outlined(text, 26, WHITE), HEIGHT // 2)
+        for i, item in enumerate(self.items):
+            self._draw_card(
+                surface, item, pygame.Rect(14, TOP + i * (CARD_H + 8), WIDTH - 28, CARD_H)
+            )
+        self.draw_buttons(surface)
+        self._draw_status(surface)
+
+    def _draw_wallet(self, surface: pygame.Surface) -> None:
+        a = self.ctx.assets
+        coins = a.outlined(str(self.ctx.services.inventory.coins), 26)
+        x = WIDTH - 16 - coins.get_width()
+        surface.blit(coins, (x, 24))
+        icon = self.ctx.renderer.hud_coin
+        surface.blit(icon, (x - icon.get_width() - 6, 26))
+
+    def _draw_card(self, surface: pygame.Surface, item: dict[str, Any], rect: pygame.Rect) -> None:
+        a = self.ctx.assets
+        self.ctx.painter.panel(surface, rect, CREAM)
+        image = str(item.get("image") or f"shop/{item.get('id')}.png")
+        img = a.image(image) if a.has(image) else a.image("ui/heart.png")
+        img = pygame.transform.smoothscale(img, (76, 76)) if img.get_width() != 76 else img
+        surface.blit(img, (rect.left + 10, rect.top + 10))
+        x = rect.left + 96
+        surface.blit(a.text(str(item.get("title", "Item")), 26, INK), (x, rect.top + 10))
+        lines = a.wrapped(str(item.get("description", "")), 17, rect.width - 210, MUTED)
+        for j, line in enumerate(lines[:3]):
+            surface.blit(line, (x, rect.top + 38 + j * 17))
+
+    def _draw_status(self, surface: pygame.Surface) -> None:
+        text = self.status
+        if not text:
+            return
+        a = self.ctx.assets
+        box = pygame.Rect(14, HEIGHT - 70, WIDTH - 28, 56)
+        busy = self.purchase is not None and not self.purchase.finished
+        state = self.purchase.state if self.purchase else ""
+        color = (
+            TEAL
+            if state == "done" or busy
+            else (CORAL if state in ("failed", "cancelled") else INK)
+        )
+        pygame.draw.rect(surface, color, box, border_radius=16)
+        lines = a.wrapped(text, 20, box.width - (60 if busy else 24), WHITE)
+        for j, line in enumerate(lines[:2]):
+            surface.blit(
+                line,
+                (
+                    box.left + (50 if busy else 12),
+                    box.top + 8 + j * 21 + (10 if len(lines) == 1 else 0),
+                ),
+            )
+        if busy:
+            angle = self.frames / 8
+            for k in range(8):
+                px = box.left + 26 + 12 * math.cos(angle + k * math.pi / 4)
+                py = box.centery + 12 * math.sin(angle + k * math.pi / 4)
+                pygame.draw.circle(surface, WHITE, (px, py), 1 + k // 3)

@@ -1,0 +1,416 @@
+"""The one object scenes use to reach the platform (the bridge) and the game server.
+
+Every server call is an HTTP request through ``bridge.http`` (JSON text), so the same code runs
+natively (httpx) and in a browser (JS fetch, relative URLs). Scenes never await: they start work
+with :meth:`Services.spawn` and look at the returned :class:`Job` each frame, so a slow or absent
+network never stalls the frame loop. When login or the server fails the game plays on as a guest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from bridge import Bridge, BridgeError, ErrorCode
+from bridge.results import BridgeEvent
+from game.storage import LocalStore
+
+T = TypeVar("T")
+AD_UNIT = "beanhop-rewarded"
+REVIVE_ITEM = "revive"
+HTTP_TIMEOUT_MS = 8000
+
+
+class ServiceError(Exception):
+    """A server or platform call that failed; ``message`` is fit to show the player."""
+
+    def __init__(self, message: str, *, status: int = 0, code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+
+async def quietly(coro: Coroutine[Any, Any, Any]) -> None:
+    """Run fire-and-forget server work whose failure the player need not see."""
+    with contextlib.suppress(ServiceError):
+        await coro
+
+
+class Job(Generic[T]):
+    """A background coroutine a scene can poll once per frame."""
+
+    def __init__(self, coro: Coroutine[Any, Any, T]) -> None:
+        self._task: asyncio.Task[T] = asyncio.ensure_future(coro)
+
+    def done(self) -> bool:
+        return self._task.done()
+
+    def result(self) -> T:
+        return self._task.result()
+
+    def error(self) -> BaseException | None:
+        if not self._task.done() or self._task.cancelled():
+            return None
+        return self._task.exception()
+
+    def cancel(self) -> None:
+        self._task.cancel()
+
+    async def wait(self) -> None:
+        """Until the coroutine has ended, however it ended."""
+        await asyncio.wait([self._task])
+        if not self._task.cancelled():
+            self._task.exception()  # retrieved: no "never retrieved" warning
+
+
+@dataclass
+class Purchase:
+    """A Beans purchase in progress; ``state`` moves creating -> paying -> processing -> an end."""
+
+    item_id: str
+    state: str = "creating"  # creating | paying | processing | done | cancelled | failed
+    message: str = "Creating your order…"
+    order_id: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "cancelled", "failed")
+
+
+@dataclass
+class AdOutcome:
+    rewarded: bool
+    message: str = ""
+
+
+@dataclass
+class RunResult:
+    best_score: int
+    coins_granted: int
+    saved: bool
+    message: str = ""
+
+
+@dataclass
+class Inventory:
+    items: dict[str, int] = field(default_factory=dict)
+    coins: int = 0
+
+    def count(self, item_id: str) -> int:
+        return int(self.items.get(item_id, 0))
+
+    @property
+    def skins(self) -> list[str]:
+        return sorted(
+            k.removeprefix("skin.")
+            for k, v in self.items.items()
+            if k.startswith("skin.") and v > 0
+        )
+
+
+class Services:
+    """Login, catalog, purchases, inventory, ads and runs for the scenes."""
+
+    def __init__(
+        self,
+        bridge: Bridge | None,
+        store: LocalStore,
+        *,
+        server_url: str | None = "",
+        poll_interval: float = 1.5,
+        purchase_timeout: float = 90.0,
+    ) -> None:
+        self.bridge = bridge
+        self.store = store
+        self.server_url = None if server_url is None else server_url.rstrip("/")
+        self.poll_interval = poll_interval
+        self.purchase_timeout = purchase_timeout
+        self.status = "connecting"  # connecting | online | guest
+        self.guest_reason = ""
+        self.token = ""
+        self.player: dict[str, Any] = {}
+        self.inventory = Inventory()
+        self.server_best = 0
+        self.catalog: list[dict[str, Any]] = []
+        self.coin_items: list[dict[str, Any]] = []
+        self.catalog_error = ""
+        self._ad_busy = False
+        self._login_job: Job[None] | None = None
+        self._jobs: list[Job[Any]] = []
+
+    # ---- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin the silent login in the background."""
+        if self._login_job is None:
+            self._login_job = self.spawn(self.login())
+
+    def spawn(self, coro: Coroutine[Any, Any, T]) -> Job[T]:
+        job = Job(coro)
+        self._jobs = [j for j in self._jobs if not j.done()]
+        self._jobs.append(job)
+        return job
+
+    async def close(self) -> None:
+        """Cancel background work still running (at exit) and close the bridge."""
+        for job in self._jobs:
+            job.cancel()
+        for job in self._jobs:
+            await job.wait()
+        self._jobs.clear()
+        if self.bridge is not None:
+            await self.bridge.aclose()
+
+    def events(self) -> list[BridgeEvent]:
+        return list(self.bridge.events()) if self.bridge is not None else []
+
+    @property
+    def online(self) -> bool:
+        return self.status == "online"
+
+    @property
+    def best_score(self) -> int:
+        return (
+            max(self.server_best, self.store.best_score) if self.online else self.store.best_score
+        )
+
+    @property
+    def display_name(self) -> str:
+        return str(self.player.get("display_name") or "Guest")
+
+    @property
+    def status_line(self) -> str:
+        if self.status == "online":
+            return f"Signed in as {self.display_name}"
+        if self.status == "connecting":
+            return "Signing in…"
+        return f"Guest mode: purchases unavailable ({self.guest_reason})"
+
+    async def login(self) -> None:
+        if self.bridge is None or self.server_url is None:
+            self._guest("offline")
+            return
+        try:
+            login = await self.bridge.login()
+            data = await self._api("POST", "/api/session", {"code": login.code}, auth=False)
+            self.token = str(data["token"])
+            self.player = dict(data.get("player") or {})
+            self.status = "online"
+            await asyncio.gather(self.refresh_profile(), self.load_catalog())
+        except BridgeError as exc:
+            self._guest("TikTok login failed" if exc.code is not ErrorCode.NETWORK else "offline")
+        except ServiceError as exc:
+            self._guest(exc.message)
+        except (KeyError, TypeError):
+            self._guest("unexpected server answer")
+
+    def _guest(self, reason: str) -> None:
+        self.status, self.guest_reason, self.token = "guest", reason, ""
+
+    # ---- the server -------------------------------------------------------------------------
+
+    async def _api(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        auth: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        if self.bridge is None or self.server_url is None:
+            raise ServiceError("offline")
+        sent = {"Accept": "application/json", **(headers or {})}
+        if body is not None:
+            sent["Content-Type"] = "application/json"
+        if auth:
+            if not self.token:
+                raise ServiceError("sign in to use this", status=401)
+            sent["Authorization"] = f"Bearer {self.token}"
+        text = None if body is None else json.dumps(body)
+        try:
+            response = await self.bridge.http(
+                method, self.server_url + path, headers=sent, body=text, timeout_ms=HTTP_TIMEOUT_MS
+            )
+        except BridgeError as exc:
+            raise ServiceError("server unreachable", code=exc.code.value) from exc
+        try:
+            data = response.json() if response.body else {}
+        except ValueError:
+            data = {}
+        if not 200 <= response.status < 300:
+            error = data.get("error", {}) if isinstance(data, dict) else {}
+            message = str(error.get("message") or f"server error {response.status}")
+            raise ServiceError(message, status=response.status, code=str(error.get("code", "")))
+        return data
+
+    def _set_inventory(self, data: Any) -> None:
+        if isinstance(data, dict) and isinstance(data.get("items"), dict):
+            self.inventory = Inventory(
+                {str(k): int(v) for k, v in data["items"].items()}, int(data.get("coins", 0))
+            )
+
+    async def refresh_profile(self) -> None:
+        data = await self._api("GET", "/api/me")
+        self.player = dict(data.get("player") or self.player)
+        self.server_best = int(data.get("best_score") or 0)
+        self._set_inventory(data.get("inventory"))
+
+    async def refresh_inventory(self) -> None:
+        self._set_inventory(await self._api("GET", "/api/inventory"))
+
+    async def load_catalog(self) -> None:
+        try:
+            data = await self._api("GET", "/api/catalog", auth=False)
+        except ServiceError as exc:
+            self.catalog_error = exc.message
+            return
+        self.catalog = [i for i in data.get("items", []) if isinstance(i, dict)]
+        self.coin_items = [i for i in data.get("coin_items", []) if isinstance(i, dict)]
+        self.catalog_error = ""
+
+    # ---- revives, ads, runs -----------------------------------------------------------------
+
+    async def consume_revive(self) -> bool:
+        """Spend one revive token on the server; False when there is none left."""
+        try:
+            data = await self._api(
+                "POST", "/api/inventory/consume", {"item_id": REVIVE_ITEM, "quantity": 1}
+            )
+        except ServiceError as exc:
+            if exc.status == 409:
+                self.inventory.items[REVIVE_ITEM] = 0
+                return False
+            raise
+        self._set_inventory(data)
+        return True
+
+    async def watch_ad(self) -> AdOutcome:
+        """Show one rewarded ad; only a view watched to the end rewards (never twice at once)."""
+        if self.bridge is None:
+            return AdOutcome(False, "Ads are unavailable")
+        if self._ad_busy:
+            return AdOutcome(False, "An ad is already playing")
+        self._ad_busy = True
+        try:
+            result = await self.bridge.show_rewarded_ad(AD_UNIT)
+        except BridgeError as exc:
+            return AdOutcome(False, _AD_ERRORS.get(exc.code, "The ad could not be shown"))
+        finally:
+            self._ad_busy = False
+        if not result.rewarded:
+            return AdOutcome(False, "Watch the whole ad to get the reward")
+        return AdOutcome(True)
+
+    async def claim_ad_reward(self, placement: str) -> dict[str, Any]:
+        data = await self._api("POST", "/api/ads/reward", {"placement": placement})
+        self._set_inventory(data.get("inventory") if isinstance(data, dict) else None)
+        return data if isinstance(data, dict) else {}
+
+    async def record_run(self, score: int, coins: int) -> RunResult:
+        self.store.record_best(score)
+        if not self.online:
+            return RunResult(self.store.best_score, 0, False, "Guest: coins are not saved")
+        try:
+            data = await self._api("POST", "/api/runs", {"score": score, "coins": coins})
+        except ServiceError as exc:
+            return RunResult(self.store.best_score, 0, False, f"Run not saved: {exc.message}")
+        self.server_best = int(data.get("best_score") or self.server_best)
+        self._set_inventory(data.get("inventory"))
+        return RunResult(self.best_score, int(data.get("coins_granted") or 0), True)
+
+    # ---- the shop ---------------------------------------------------------------------------
+
+    def buy(self, item_id: str) -> tuple[Purchase, Job[None]]:
+        purchase = Purchase(item_id)
+        return purchase, self.spawn(self._buy(purchase))
+
+    async def _buy(self, p: Purchase) -> None:
+        if not self.online or self.bridge is None:
+            p.state, p.message = "failed", "Purchases are unavailable in guest mode"
+            return
+        try:
+            order = await self._api(
+                "POST",
+                "/api/orders",
+                {"item_id": p.item_id},
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
+            p.order_id = str(order["order_id"])
+            p.state, p.message = "paying", "Confirm the payment in TikTok…"
+            try:
+                await self.bridge.pay(str(order["trade_order_id"]))
+            except BridgeError as exc:
+                if not await self._paid_anyway(p):
+                    p.state, p.message = _pay_failure(exc)
+                return
+            p.state, p.message = "processing", "Processing your purchase…"
+            await self._wait_fulfilled(p)
+        except ServiceError as exc:
+            p.state, p.message = "failed", f"Purchase failed: {exc.message}"
+        except (KeyError, TypeError, ValueError):
+            p.state, p.message = "failed", "Purchase failed: unexpected server answer"
+
+    async def _paid_anyway(self, p: Purchase) -> bool:
+        """After a failed pay sheet, ask once: the payment may have gone through regardless."""
+        try:
+            order = await self._api("GET", f"/api/orders/{p.order_id}")
+        except ServiceError:
+            return False
+        if order.get("fulfilled"):
+            await self._finish(p)
+            return True
+        return False
+
+    async def _wait_fulfilled(self, p: Purchase) -> None:
+        waited = 0.0
+        while waited <= self.purchase_timeout:
+            order = await self._api("GET", f"/api/orders/{p.order_id}")
+            if order.get("fulfilled"):
+                await self._finish(p)
+                return
+            if order.get("status") == "refunded":
+                p.state, p.message = "failed", "The payment was refunded"
+                return
+            await asyncio.sleep(self.poll_interval)
+            waited += self.poll_interval
+        p.state = "failed"
+        p.message = "Still processing: the item will appear once TikTok confirms the payment"
+
+    async def _finish(self, p: Purchase) -> None:
+        await self.refresh_inventory()
+        title = next(
+            (str(i.get("title")) for i in self.catalog if i.get("id") == p.item_id), "Item"
+        )
+        p.state, p.message = "done", f"{title} is yours!"
+
+    async def buy_with_coins(self, item_id: str) -> str:
+        """Buy a cosmetic with coins; the server records it or refuses (never the client alone)."""
+        try:
+            data = await self._api("POST", "/api/shop/coins", {"item_id": item_id})
+        except ServiceError as exc:
+            return exc.message if exc.status == 409 else f"Could not buy: {exc.message}"
+        self._set_inventory(data.get("inventory"))
+        return "Unlocked!"
+
+
+_AD_ERRORS = {
+    ErrorCode.NO_FILL: "No ad available right now, try again later",
+    ErrorCode.NOT_SUPPORTED: "Ads are not supported here",
+    ErrorCode.BUSY: "An ad is already playing",
+    ErrorCode.TIMEOUT: "The ad timed out",
+    ErrorCode.NETWORK: "No connection for the ad",
+    ErrorCode.CANCELLED: "Watch the whole ad to get the reward",
+}
+
+
+def _pay_failure(exc: BridgeError) -> tuple[str, str]:
+    if exc.code is ErrorCode.CANCELLED:
+        return "cancelled", "Purchase cancelled: no Beans were spent"
+    return "failed", f"Payment failed ({exc.code.value}): no Beans were spent"

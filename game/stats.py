@@ -1,0 +1,40 @@
+"""Frame timings: collected per frame, summarised as median / p95 / p99 milliseconds."""
+
+from __future__ import annotations
+
+import statistics
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    if not samples:
+        return {"median": 0.0, "p95": 0.0, "p99": 0.0}
+    ordered = sorted(samples)
+    n = len(ordered)
+
+    def pick(q: float) -> float:
+        return round(ordered[min(n - 1, int(q * n))], 4)
+
+    return {"median": round(statistics.median(ordered), 4), "p95": pick(0.95), "p99": pick(0.99)}
+
+
+class FrameStats:
+    def __init__(self) -> None:
+        self.frame_ms: list[float] = []
+        self.update_ms: list[float] = []
+        self.draw_ms: list[float] = []
+
+    def add(self, update_ms: float, draw_ms: float) -> None:
+        self.update_ms.append(update_ms)
+        self.draw_ms.append(draw_ms)
+        self.frame_ms.append(update_ms + draw_ms)
+
+    @property
+    def frames(self) -> int:
+        return len(self.frame_ms)
+
+    def as_dict(self) -> dict[str, dict[str, float]]:
+        return {
+            "frame_ms": summary(self.frame_ms),
+            "update_ms": summary(self.update_ms),
+            "draw_ms": summary(self.draw_ms),
+        }
