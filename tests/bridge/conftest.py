@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import CHROMIUM_ARGS
@@ -90,3 +97,77 @@ def browser(chromium_path: str) -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the server binds it a moment later)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[None]:
+    """Runs ``command`` until the block ends; waits until ``ready_url`` answers 200."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"{' '.join(command)} exited: {log.read_text()[-3000:]}")
+                try:
+                    if httpx.get(ready_url, timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{ready_url} never answered: {log.read_text()[-3000:]}")
+                time.sleep(0.1)
+            yield
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="module")
+def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``python -m server.sandbox serve`` on a free port; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("sandbox") / "sandbox.log"
+    command = [sys.executable, "-m", "server.sandbox", "serve", "--host", "127.0.0.1"]
+    with running([*command, "--port", str(port)], dict(os.environ), f"{base}/control/users", log):
+        yield base
+
+
+SIM_FILES = ("ttminis-sim.js", "ttbridge.js")
+
+
+@pytest.fixture(scope="module")
+def game_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``python -m server`` with SANDBOX=1, SQLite, and WEB_DIR holding the simulator test page."""
+    tmp = tmp_path_factory.mktemp("server")
+    web = tmp / "web"
+    web.mkdir()
+    for name in SIM_FILES:
+        shutil.copy(ROOT / "bridge" / "js" / name, web / name)
+    for name in ("sim.html", "helpers.js"):
+        shutil.copy(ROOT / "tests" / "bridge" / "js" / name, web / name)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SANDBOX": "1",
+        "DATABASE_URL": f"sqlite:///{tmp / 'server.db'}",
+        "WEB_DIR": str(web),
+        "PUBLIC_BASE_URL": base,
+        "AD_REWARD_COOLDOWN_SECONDS": "0",
+    }
+    command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port)]
+    with running(command, env, f"{base}/healthz", tmp / "server.log"):
+        yield base
