@@ -27,7 +27,7 @@ from server.crypto import TokenBox
 from server.db import Database
 from server.errors import TikTokError
 from server.middleware import BodyLimit, JsonBodies, RequestLog
-from server.routes import ads, catalog, health, inventory, orders, players, session
+from server.routes import ads, catalog, health, inventory, orders, players, session, webhooks
 from server.services import Services
 from server.sessions import SessionTokens
 from server.settings import Settings
@@ -44,6 +44,7 @@ ROUTERS: list[APIRouter] = [
     orders.router,
     inventory.router,
     ads.router,
+    webhooks.router,  # payments (issue 5)
 ]
 
 

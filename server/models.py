@@ -142,3 +142,52 @@ class Run(Base):
 # ---------------------------------------------------------------------------------------------
 # Payments (issue 5): webhook deliveries, order events. Appended below by the payments engineer.
 # ---------------------------------------------------------------------------------------------
+
+
+class WebhookDelivery(Base):
+    """Every verified webhook TikTok sent (and every replay of one), with what became of it.
+
+    outcome: applied | duplicate | rejected | unknown_order | ignored | malformed
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_outcome", "outcome", "received_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(16), default="webhook")  # webhook | replay
+    replay_of: Mapped[int | None] = mapped_column(BigInteger)
+    signed_at: Mapped[int | None] = mapped_column(BigInteger)
+    event: Mapped[str] = mapped_column(String(128), default="")
+    client_key: Mapped[str] = mapped_column(String(128), default="")
+    create_time: Mapped[int | None] = mapped_column(BigInteger)
+    order_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    trade_order_id: Mapped[str | None] = mapped_column(String(128))
+    event_key: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    headers: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
+    body: Mapped[str] = mapped_column(Text)
+
+
+class OrderEvent(Base):
+    """One payment event applied to one order, at most once: the unique key is the guarantee.
+
+    kind `success` (event_key `success`: an order is paid once, by webhook or by query) or
+    `refund` (event_key from `Envelope.refund_key()`).
+    """
+
+    __tablename__ = "order_events"
+    __table_args__ = (
+        UniqueConstraint("order_id", "kind", "event_key", name="uq_order_events_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    event_key: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(16))  # webhook | query | replay
+    delivery_id: Mapped[int | None] = mapped_column(BigInteger)
+    refund_amount: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

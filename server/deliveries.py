@@ -1,0 +1,234 @@
+"""Verified webhook deliveries: stored and applied in the same transaction, replayable.
+
+A delivery row is written in the transaction that applies its effect, so either both exist or
+neither does (and TikTok, having had no 200, retries). Outcomes:
+
+- `applied`        the event changed the order (paid, refunded) or the player (tokens forgotten)
+- `duplicate`      the event had already been applied: nothing changed
+- `rejected`       signed with our secret but for another `client_key`, or another trade order
+- `unknown_order`  no such order (yet): flagged; the reconciler applies it if the order appears
+- `unknown_item`   the order's item left the catalog: flagged for an operator
+- `ignored`        an event with nothing to do (portal test pings, unknown events)
+- `malformed`      not a TikTok envelope (answered 400)
+- `resolved`       an `unknown_order` delivery applied later (see the `replay_of` rows)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from server import players
+from server.catalog import Catalog
+from server.db import Database
+from server.models import Order, WebhookDelivery
+from server.payments import Effect, apply_refund, apply_success, lock_order
+from server.webhooks import (
+    EVENT_AUTHORIZATION_REMOVED,
+    EVENT_REFUND,
+    EVENT_SUCCESS,
+    Envelope,
+    EnvelopeError,
+    parse_envelope,
+)
+
+_PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+
+
+@dataclass(frozen=True)
+class Received:
+    delivery_id: int
+    outcome: str
+    detail: str
+
+
+def receive(
+    db: Database,
+    catalog: Catalog,
+    *,
+    client_key: str,
+    raw_body: bytes,
+    headers: Mapping[str, str],
+    signed_at: int | None,
+    now: datetime,
+    source: str = "webhook",
+    replay_of: int | None = None,
+) -> Received:
+    """Store a verified delivery and apply it, in one transaction; EnvelopeError when malformed."""
+    row = WebhookDelivery(
+        received_at=now,
+        source=source,
+        replay_of=replay_of,
+        signed_at=signed_at,
+        headers=json.dumps({k: v for k, v in headers.items() if k.lower() not in _PRIVATE_HEADERS}),
+        body=raw_body.decode("utf-8", errors="replace"),
+    )
+    try:
+        envelope = parse_envelope(raw_body)
+    except EnvelopeError as exc:
+        with db.transaction() as session:
+            row.outcome, row.detail = "malformed", exc.message
+            session.add(row)
+        raise
+    with db.transaction() as session:
+        row.event, row.client_key, row.create_time = (
+            envelope.event,
+            envelope.client_key[:128],
+            envelope.create_time,
+        )
+        row.order_id = envelope.order_id[:64] or None
+        row.trade_order_id = envelope.trade_order_id[:128] or None
+        row.outcome = "processing"
+        session.add(row)
+        session.flush()
+        effect = dispatch(
+            session,
+            catalog,
+            envelope,
+            client_key=client_key,
+            delivery_id=row.id,
+            source=source,
+            now=now,
+        )
+        row.outcome, row.detail = effect.outcome, effect.detail
+        row.event_key = _event_key(envelope)
+        return Received(row.id, row.outcome, row.detail)
+
+
+def _event_key(envelope: Envelope) -> str | None:
+    if envelope.event == EVENT_SUCCESS:
+        return "success"
+    if envelope.event == EVENT_REFUND:
+        return envelope.refund_key()
+    return None
+
+
+def dispatch(
+    session: Session,
+    catalog: Catalog,
+    envelope: Envelope,
+    *,
+    client_key: str,
+    delivery_id: int | None,
+    source: str,
+    now: datetime,
+) -> Effect:
+    """Apply one parsed event inside the caller's transaction."""
+    if envelope.client_key != client_key:
+        return Effect("rejected", f"client_key {envelope.client_key[:64]!r} is not this app's")
+    if envelope.event in (EVENT_SUCCESS, EVENT_REFUND):
+        return _trade_order_event(session, catalog, envelope, delivery_id, source, now)
+    if envelope.event == EVENT_AUTHORIZATION_REMOVED:
+        if envelope.user_openid and players.forget_tokens(
+            session, open_id=envelope.user_openid, now=now
+        ):
+            return Effect("applied", "the player's TikTok tokens were forgotten")
+        return Effect("ignored", "no such player")
+    return Effect("ignored", f"nothing to do for {envelope.event[:64]!r}")
+
+
+def _trade_order_event(
+    session: Session,
+    catalog: Catalog,
+    envelope: Envelope,
+    delivery_id: int | None,
+    source: str,
+    now: datetime,
+) -> Effect:
+    order = lock_order(session, order_id=envelope.order_id, trade_order_id=envelope.trade_order_id)
+    if order is None:
+        return Effect("unknown_order", "no such order: kept for the reconciler and operators")
+    if envelope.trade_order_id and order.trade_order_id != envelope.trade_order_id:
+        if order.trade_order_id is not None:
+            return Effect("rejected", "the trade_order_id does not belong to this order")
+        order.trade_order_id = envelope.trade_order_id  # TikTok's signed word for it
+    if catalog.item(order.item_id) is None:
+        return Effect("unknown_item", f"item {order.item_id!r} is no longer in the catalog")
+    if envelope.event == EVENT_SUCCESS:
+        return apply_success(
+            session,
+            catalog,
+            order=order,
+            source=source,
+            now=now,
+            is_sandbox=envelope.is_sandbox,
+            delivery_id=delivery_id,
+        )
+    return apply_refund(
+        session,
+        catalog,
+        order=order,
+        event_key=envelope.refund_key(),
+        refund_amount=envelope.refund_amount,
+        source=source,
+        now=now,
+        delivery_id=delivery_id,
+    )
+
+
+def get(db: Database, delivery_id: int) -> WebhookDelivery | None:
+    with db.transaction(write=False) as session:
+        return session.get(WebhookDelivery, delivery_id)
+
+
+def replay(
+    db: Database, catalog: Catalog, *, delivery_id: int, client_key: str, now: datetime
+) -> Received:
+    """Run a stored delivery through the same processing again (a new row, `replay_of` it)."""
+    stored = get(db, delivery_id)
+    if stored is None:
+        raise LookupError(f"no delivery {delivery_id}")
+    return receive(
+        db,
+        catalog,
+        client_key=client_key,
+        raw_body=stored.body.encode(),
+        headers=json.loads(stored.headers or "{}"),
+        signed_at=stored.signed_at,
+        now=now,
+        source="replay",
+        replay_of=stored.id,
+    )
+
+
+def retry_unknown_orders(
+    db: Database, catalog: Catalog, *, client_key: str, now: datetime, limit: int = 100
+) -> list[Received]:
+    """Apply `unknown_order` deliveries whose order now exists; mark the originals `resolved`."""
+    with db.transaction(write=False) as session:
+        waiting = list(
+            session.scalars(
+                select(WebhookDelivery)
+                .where(WebhookDelivery.outcome == "unknown_order")
+                .order_by(WebhookDelivery.id)
+                .limit(limit)
+            )
+        )
+        known = {
+            d.id
+            for d in waiting
+            if session.scalar(select(Order.id).where(_order_match(d))) is not None
+        }
+    results = []
+    for delivery in waiting:
+        if delivery.id not in known:
+            continue
+        result = replay(db, catalog, delivery_id=delivery.id, client_key=client_key, now=now)
+        with db.transaction() as session:
+            original = session.get(WebhookDelivery, delivery.id)
+            assert original is not None
+            original.outcome = "resolved"
+            original.detail = f"applied by delivery {result.delivery_id}: {result.outcome}"
+        results.append(result)
+    return results
+
+
+def _order_match(delivery: WebhookDelivery) -> ColumnElement[bool]:
+    if delivery.order_id:
+        return Order.order_id == delivery.order_id
+    return Order.trade_order_id == delivery.trade_order_id
