@@ -168,6 +168,7 @@
       return typeof configured === 'number' ? configured : DEFAULT_TIMEOUTS[method];
     }
     var ms = args.timeout_ms;
+    if (typeof ms === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(ms)) { ms = Number(ms); }
     if (typeof ms !== 'number' || !isFinite(ms) || ms <= 0 || ms > MAX_TIMEOUT_MS) {
       return -1;
     }
@@ -561,7 +562,14 @@
     });
   }
 
-  attachLifecycle();
+  // TTMinis may appear after this script (a simulator or SDK loaded later): keep looking for a
+  // while so hide/show reach the inbox even before the first call.
+  var attachTries = 0;
+  function attachSoon() {
+    attachLifecycle();
+    if (!lifecycleAttached && attachTries++ < 100) { setTimeout(attachSoon, 100); }
+  }
+  attachSoon();
 
   root.TTBridge = {
     version: '1',

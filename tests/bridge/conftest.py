@@ -145,7 +145,13 @@ def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-SIM_FILES = ("ttminis-sim.js", "ttbridge.js")
+SIM_FILES = (
+    "ttminis-sim.js",
+    "ttbridge.js",
+    "playground.html",
+    "playground.js",
+    "playground.css",
+)
 
 
 @pytest.fixture(scope="module")

@@ -388,3 +388,19 @@ def test_the_bridge_js_has_no_eval_and_no_string_timers() -> None:
     assert "document" not in (JS_DIR / "ttbridge.js").read_text().replace(
         "typeof root.document", ""
     ), "ttbridge.js must not need the DOM"
+
+
+def test_a_ttminis_that_appears_later_still_gets_lifecycle_listeners(
+    browser: Any, static_server: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{static_server}/tests/bridge/js/late.html")
+    page.wait_for_function("Fake.hideCbs.length === 1 && Fake.showCbs.length === 1")
+    run(page, "Fake.hide()")
+    assert [json.loads(e)["type"] for e in page.evaluate("TTBridge.inbox.slice()")] == ["hide"]
+    context.close()
+
+
+def test_a_numeric_string_timeout_is_honoured(page: Any) -> None:
+    assert call(page, "login", {"timeout_ms": "40"})["error"]["code"] == "timeout"
