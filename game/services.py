@@ -201,8 +201,8 @@ class Services:
             data = await self._api("POST", "/api/session", {"code": login.code}, auth=False)
             self.token = str(data["token"])
             self.player = dict(data.get("player") or {})
-            self.status = "online"
             await asyncio.gather(self.refresh_profile(), self.load_catalog())
+            self.status = "online"
         except BridgeError as exc:
             self._guest("TikTok login failed" if exc.code is not ErrorCode.NETWORK else "offline")
         except ServiceError as exc:
@@ -369,8 +369,9 @@ class Services:
         return False
 
     async def _wait_fulfilled(self, p: Purchase) -> None:
-        waited = 0.0
-        while waited <= self.purchase_timeout:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.purchase_timeout
+        while True:
             order = await self._api("GET", f"/api/orders/{p.order_id}")
             if order.get("fulfilled"):
                 await self._finish(p)
@@ -378,8 +379,9 @@ class Services:
             if order.get("status") == "refunded":
                 p.state, p.message = "failed", "The payment was refunded"
                 return
+            if loop.time() >= deadline:
+                break
             await asyncio.sleep(self.poll_interval)
-            waited += self.poll_interval
         p.state = "failed"
         p.message = "Still processing: the item will appear once TikTok confirms the payment"
 

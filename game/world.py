@@ -93,6 +93,7 @@ class World:
     """One run: the bean, the platforms ahead, coins, the camera and the score."""
 
     seed: int = 0
+    generate: bool = True  # False: no level generation (tests place platforms themselves)
     bean: Bean = field(default_factory=lambda: Bean(WIDTH / 2, 0.0))
     platforms: list[Platform] = field(default_factory=list)
     coins: list[Coin] = field(default_factory=list)
@@ -250,7 +251,7 @@ class World:
 
     def _generate(self) -> None:
         rng = self.rng
-        while self._top < self.camera_y + HEIGHT + GENERATE_AHEAD:
+        while self.generate and self._top < self.camera_y + HEIGHT + GENERATE_AHEAD:
             d = min(1.0, self._top / HARDEST_AT)
             gap = rng.uniform(45 + 70 * d, min(MAX_GAP, 85 + 100 * d))
             y = self._top + gap

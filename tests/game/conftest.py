@@ -1,0 +1,237 @@
+"""The game's test kit: a headless display, a fake Bean Hop server behind the fake transport's
+``http``, a scene manager wired to both, and helpers to click buttons and run frames."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pygame
+import pytest
+
+from bridge import Bridge
+from bridge.transports import FakeTransport, err, ok
+from game.assets import ASSETS_DIR, Assets
+from game.audio import Audio
+from game.render import Renderer
+from game.scenes import Context, SceneManager, build_manager
+from game.services import Services
+from game.storage import LocalStore
+from game.ui import Painter
+from game.world import DT, HEIGHT, WIDTH
+
+SERVER = "http://beanhop.test"
+CATALOG = {
+    "items": [
+        {
+            "id": "revive_pack",
+            "title": "Revive Pack",
+            "description": "Five revives.",
+            "price_beans": 10,
+            "kind": "consumable",
+            "grants": {"revive": 5},
+            "image": "shop/revive_pack.png",
+        },
+        {
+            "id": "skin_golden",
+            "title": "Golden Bean",
+            "description": "A shiny golden skin.",
+            "price_beans": 50,
+            "kind": "permanent",
+            "grants": {"skin.golden": 1},
+            "image": "shop/skin_golden.png",
+        },
+    ],
+    "coin_items": [
+        {
+            "id": "skin_cocoa",
+            "title": "Cocoa Bean",
+            "description": "Bought with coins.",
+            "price_coins": 300,
+            "kind": "permanent",
+            "grants": {"skin.cocoa": 1},
+            "image": "shop/skin_cocoa.png",
+        }
+    ],
+}
+
+
+@dataclass
+class FakeServer:
+    """The game HTTP API as the game sees it, in memory: enough to drive every scene flow."""
+
+    items: dict[str, int] = field(default_factory=dict)
+    coins: int = 0
+    best: int = 0
+    orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fulfil_after_polls: int = 2  # GET /api/orders/{id} answers pending this many times
+    requests: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)
+    down: bool = False
+
+    def inventory(self) -> dict[str, Any]:
+        return {"items": dict(self.items), "coins": self.coins}
+
+    def handle(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.down:
+            return err("network", "connection refused")
+        method, url = str(args["method"]), str(args["url"])
+        assert url.startswith(SERVER), f"the game called {url}"
+        path = urlsplit(url).path
+        body = json.loads(args["body"]) if args.get("body") else None
+        self.requests.append((method, path, body))
+        authed = args.get("headers", {}).get("Authorization") == "Bearer tok-1"
+        status, data = self.route(method, path, body, authed)
+        return ok({"status": status, "headers": {}, "body": json.dumps(data)})
+
+    def route(
+        self, method: str, path: str, body: dict[str, Any] | None, authed: bool
+    ) -> tuple[int, Any]:
+        player = {"open_id": "o-1", "display_name": "Hopper", "avatar_url": ""}
+        if (method, path) == ("POST", "/api/session"):
+            if body != {"code": "code-1"}:
+                return 401, {"error": {"code": "invalid_code", "message": "bad login code"}}
+            return 200, {"token": "tok-1", "expires_in": 3600, "player": player}
+        if (method, path) == ("GET", "/api/catalog"):
+            return 200, CATALOG
+        if not authed:
+            return 401, {"error": {"code": "unauthorized", "message": "sign in first"}}
+        if (method, path) == ("GET", "/api/me"):
+            return 200, {"player": player, "best_score": self.best, "inventory": self.inventory()}
+        if (method, path) == ("GET", "/api/inventory"):
+            return 200, self.inventory()
+        if (method, path) == ("POST", "/api/inventory/consume"):
+            assert body is not None
+            if self.items.get(body["item_id"], 0) < body["quantity"]:
+                return 409, {"error": {"code": "insufficient", "message": "not enough"}}
+            self.items[body["item_id"]] -= body["quantity"]
+            return 200, self.inventory()
+        if (method, path) == ("POST", "/api/orders"):
+            assert body is not None
+            n = len(self.orders) + 1
+            order = {
+                "order_id": f"ord-{n}",
+                "trade_order_id": f"tt-{n}",
+                "item_id": body["item_id"],
+            }
+            self.orders[order["order_id"]] = {**order, "polls": 0, "status": "pending"}
+            return 201, {**order, "status": "pending", "price_beans": 10}
+        if method == "GET" and path.startswith("/api/orders/"):
+            order = self.orders[path.rsplit("/", 1)[1]]
+            order["polls"] += 1
+            if order["status"] == "pending" and order["polls"] > self.fulfil_after_polls:
+                order["status"] = "paid"
+                for key, n in _grants(order["item_id"]).items():
+                    self.items[key] = self.items.get(key, 0) + n
+            fulfilled = order["status"] == "paid"
+            return 200, {
+                **{k: order[k] for k in ("order_id", "item_id", "status")},
+                "fulfilled": fulfilled,
+            }
+        if (method, path) == ("POST", "/api/ads/reward"):
+            assert body is not None
+            if body["placement"] == "double_coins":
+                self.coins += 7
+            return 200, {"placement": body["placement"], "inventory": self.inventory()}
+        if (method, path) == ("POST", "/api/runs"):
+            assert body is not None
+            self.best = max(self.best, body["score"])
+            self.coins += body["coins"]
+            return 200, {
+                "run_id": 1,
+                "best_score": self.best,
+                "coins_granted": body["coins"],
+                "inventory": self.inventory(),
+            }
+        if (method, path) == ("POST", "/api/shop/coins"):
+            assert body is not None
+            if self.coins < 300:
+                return 409, {"error": {"code": "not_enough_coins", "message": "Not enough coins"}}
+            self.coins -= 300
+            self.items["skin.cocoa"] = 1
+            return 200, {"inventory": self.inventory()}
+        return 404, {"error": {"code": "not_found", "message": path}}
+
+
+def _grants(item_id: str) -> dict[str, int]:
+    item = next(i for i in CATALOG["items"] if i["id"] == item_id)
+    return dict(item["grants"])
+
+
+@pytest.fixture
+def display() -> Iterator[pygame.Surface]:
+    """A headless 360x640 display (per test: the game's own main() quits pygame when it ends)."""
+    pygame.display.init()
+    pygame.font.init()
+    yield pygame.display.set_mode((WIDTH, HEIGHT))
+
+
+@dataclass
+class Game:
+    """One wired-up game: the manager, its context, the fake transport and the fake server."""
+
+    manager: SceneManager
+    ctx: Context
+    transport: FakeTransport
+    server: FakeServer
+    surface: pygame.Surface
+
+    @property
+    def scene(self) -> Any:
+        return self.manager.current
+
+    def click(self, button_id: str) -> None:
+        button = self.scene.button(button_id)
+        assert button.enabled, f"{button_id} is disabled on {self.manager.name}"
+        for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            self.manager.handle_event(pygame.event.Event(kind, pos=button.rect.center, button=1))
+
+    async def frames(self, n: int = 1, until: Callable[[], bool] | None = None) -> None:
+        """Run up to ``n`` frames (update, draw, one await each), stopping early once ``until``."""
+        for _ in range(n):
+            if until is not None and until():
+                return
+            self.manager.update(DT)
+            self.manager.draw(self.surface)
+            await asyncio.sleep(0)
+        if until is not None:
+            assert until(), f"condition not met after {n} frames (scene {self.manager.name})"
+
+    async def settle(self) -> None:
+        """Start the silent login (after the test has set the scene) and wait for its outcome."""
+        self.ctx.services.start()
+        await self.frames(200, until=lambda: self.ctx.services.status != "connecting")
+
+
+@pytest.fixture
+def server() -> FakeServer:
+    return FakeServer()
+
+
+@pytest.fixture
+def transport(server: FakeServer) -> FakeTransport:
+    t = FakeTransport()
+    t.set_handler("login", lambda args: ok({"code": "code-1"}))
+    t.set_handler("http", server.handle)
+    return t
+
+
+@pytest.fixture
+async def game(display: pygame.Surface, transport: FakeTransport, server: FakeServer) -> Any:
+    services = Services(Bridge(transport), LocalStore(None), server_url=SERVER, poll_interval=0)
+    assets = Assets(ASSETS_DIR)
+    ctx = Context(
+        assets=assets,
+        renderer=Renderer(assets),
+        painter=Painter(assets),
+        audio=Audio(ASSETS_DIR, enabled=False),
+        services=services,
+        store=services.store,
+        seed=1,
+    )
+    g = Game(build_manager(ctx), ctx, transport, server, display)
+    yield g
+    await services.close()

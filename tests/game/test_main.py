@@ -1,0 +1,122 @@
+"""python -m game as a user, a CI job or a benchmark runs it: a real subprocess, headless."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.main import main
+from game.options import Options, parse
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = {"frames", "score", "height", "coins", "frame_ms", "update_ms", "draw_ms"}
+
+
+def run_game(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+    env.pop("SDL_VIDEODRIVER", None)  # --headless must choose the dummy drivers by itself
+    env.pop("SDL_AUDIODRIVER", None)
+    return subprocess.run(
+        [sys.executable, "-m", "game", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def stats_of(tmp_path: Path, seed: int, name: str) -> dict[str, object]:
+    out = tmp_path / f"{name}.json"
+    shot = tmp_path / f"{name}.png"
+    done = run_game(
+        "--headless", "--autoplay", "--frames", "1800", "--seed", str(seed),
+        "--stats", str(out), "--screenshot", str(shot),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert shot.exists()
+    return json.loads(out.read_text())
+
+
+@pytest.mark.slow
+def test_the_same_seed_plays_the_same_run_and_another_seed_does_not(tmp_path: Path) -> None:
+    first, again, other = (stats_of(tmp_path, s, n) for s, n in ((1, "a"), (1, "b"), (2, "c")))
+    assert first.keys() >= KEYS
+    for key in ("score", "height", "coins", "runs", "frames"):
+        assert first[key] == again[key], key
+    assert first["frames"] == 1800
+    assert (first["score"], first["height"]) != (other["score"], other["height"])
+    assert first["runs"] >= 1, "the bot fell at least once: game over and results were played"
+    for key in ("frame_ms", "update_ms", "draw_ms"):
+        figures = first[key]
+        assert isinstance(figures, dict) and set(figures) == {"median", "p95", "p99"}
+        assert 0 < figures["median"] <= figures["p95"] <= figures["p99"]
+
+
+def test_screenshot_is_a_portrait_png(tmp_path: Path) -> None:
+    shot = tmp_path / "deep" / "last.png"
+    done = run_game("--headless", "--frames", "3", "--seed", "5", "--screenshot", str(shot))
+    assert done.returncode == 0, done.stderr
+    assert pygame.image.load(str(shot)).get_size() == (360, 640)
+
+
+def test_runs_from_another_working_directory(tmp_path: Path) -> None:
+    env_root = str(ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {env_root!r}); "
+         "from game.__main__ import run; sys.exit(run(['--headless', '--frames', '2']))"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def test_help_names_every_flag() -> None:
+    done = run_game("--help")
+    assert done.returncode == 0
+    for flag in (
+        "--headless",
+        "--frames",
+        "--seed",
+        "--autoplay",
+        "--screenshot",
+        "--stats",
+        "--server",
+    ):
+        assert flag in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--frames", "many"], "not a whole number"),
+        (["--frames", "-3"], "must be 0 or more"),
+        (["--server", "localhost:8000"], "must be an http(s) URL"),
+        (["--seed", "x"], "invalid int value"),
+    ],
+)
+def test_bad_flags_are_clear_errors_not_tracebacks(args: list[str], message: str) -> None:
+    done = run_game("--headless", *args)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_options_parse() -> None:
+    o = parse(
+        ["--headless", "--frames", "10", "--seed", "3", "--autoplay", "--server", "http://x:1"]
+    )
+    assert o == Options(headless=True, frames=10, seed=3, autoplay=True, server="http://x:1")
+
+
+async def test_main_runs_in_process_with_no_server(tmp_path: Path) -> None:
+    stats = tmp_path / "s.json"
+    status = await main(Options(headless=True, frames=120, seed=9, autoplay=True, stats=stats))
+    assert status == 0
+    data = json.loads(stats.read_text())
+    assert data["frames"] == 120 and data["scene"] == "play" and data["height"] > 0
