@@ -7,7 +7,6 @@ app's own lifespan does it).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,8 +20,6 @@ from . import api, control, oauth
 from .config import SandboxConfig
 from .core import Sandbox
 from .errors import ControlError, OAuthError, OpenApiError
-
-log = logging.getLogger("server.sandbox")
 
 
 def _tiktok(path: str, endpoint: object, methods: list[str]) -> list[BaseRoute]:
@@ -82,9 +79,10 @@ async def _control_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """404/405 from routing, in the style of the path that was asked for."""
     status = int(getattr(exc, "status_code", 404))
-    message = "unknown path" if status == 404 else "method not allowed"
+    message = "unknown path" if status == 404 else f"{request.method} is not allowed here"
     if "/v2/" not in request.url.path:
-        return JSONResponse({"error": {"code": "not_found", "message": message}}, status)
+        code = "not_found" if status == 404 else "method_not_allowed"
+        return JSONResponse({"error": {"code": code, "message": message}}, status)
     sandbox: Sandbox = request.app.state.sandbox
     error = {"code": "invalid_params", "message": message, "log_id": sandbox.log_id()}
     return JSONResponse({"data": {}, "error": error}, status_code=status)

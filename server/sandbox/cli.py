@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sqlite3
 import sys
@@ -52,6 +53,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"TikTok sandbox listening on http://{host}:{port}", flush=True)
     print(f"  webhooks to {args.webhook_url or '(none: deliveries are logged as failed)'}")
     print(f"  state {'in ' + args.db if args.db else 'in memory'}", flush=True)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(message)s")
     uv_config = uvicorn.Config(app, log_level=args.log_level)
     uvicorn.Server(uv_config).run(sockets=[sock])
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
 import httpx
@@ -18,6 +19,7 @@ from .signing import HEADER, signature_header
 from .state import Delivery, Store
 
 STALE_SECONDS = 3_600
+log = logging.getLogger("server.sandbox.delivery")
 
 
 class Deliverer:
@@ -44,6 +46,15 @@ class Deliverer:
         retry = self._config.retry
         while True:
             ok = await self._attempt(delivery)
+            last = delivery.attempts[-1]
+            outcome = last["status_code"] or last["error"]
+            log.info(
+                "webhook %s %s attempt %d: %s",
+                delivery.id,
+                delivery.event,
+                len(delivery.attempts),
+                outcome,
+            )
             if len(delivery.attempts) == 1:
                 self._release_held(delivery.id)
             if ok:

@@ -76,3 +76,47 @@ async def test_asgi_transport_works_without_lifespan() -> None:
         response = await client.post("/control/users", json={"display_name": "Asgi"})
         assert response.status_code == 201
     await app.state.sandbox.aclose()
+
+
+ROUTES = [
+    ("POST", "/v2/oauth/token/"),
+    ("GET", "/v2/user/info/"),
+    ("POST", "/v2/minis/trade_order/create/"),
+    ("POST", "/v2/minis/trade_order/query/"),
+    ("POST", "/v2/minis/utility/check_redeem_amounts/"),
+    ("POST", "/control/users"),
+    ("GET", "/control/users/%00%ff"),
+    ("POST", "/control/login_codes"),
+    ("GET", "/control/orders/..%2F..%2Fetc"),
+    ("POST", "/control/orders/TOIDx/pay"),
+    ("POST", "/control/orders/TOIDx/refund"),
+    ("PUT", "/control/orders/TOIDx/faults"),
+    ("POST", "/control/deliveries/dlv_x/replay"),
+    ("PUT", "/control/faults"),
+    ("PUT", "/control/webhook"),
+]
+JUNK: list[tuple[bytes, str]] = [
+    (b"", "application/json"),
+    (b"null", "application/json"),
+    (b"[]", "application/json"),
+    (b'"text"', "application/json"),
+    (b'{"a":', "application/json"),
+    (b"\x00\xff\xfe", "application/octet-stream"),
+    (b'{"amount": 1e999, "beans": -0, "url": {}}', "application/json"),
+    (b"a=%ZZ&&==&grant_type=", "application/x-www-form-urlencoded"),
+    (b"x" * 2_000_000, "application/json"),
+]
+
+
+async def test_no_junk_gets_a_500_or_a_non_json_answer(client: httpx.AsyncClient) -> None:
+    code = (await client.post("/control/login_codes", json={})).json()["code"]
+    form = {"client_key": KEY, "client_secret": SECRET, "code": code}
+    grant = form | {"grant_type": "authorization_code"}
+    token = (await client.post("/v2/oauth/token/", data=grant)).json()["access_token"]
+    for auth in ({}, {"Authorization": f"Bearer {token}"}):
+        for method, path in ROUTES:
+            for content, content_type in JUNK:
+                headers = auth | {"Content-Type": content_type}
+                response = await client.request(method, path, content=content, headers=headers)
+                assert response.status_code < 500, (method, path, content[:20], response.text)
+                assert isinstance(response.json(), dict)
