@@ -25,10 +25,25 @@ from tests.conftest import CHROMIUM_ARGS
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _pyodide_dir() -> Path | None:
+    """Pyodide from npm as the web build caches it (``python -m bridge.build``), if present."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "beanhop"
+    found = sorted(cache.glob("pyodide-*/node_modules/pyodide/pyodide.js"))
+    return found[-1].parent if found else None
+
+
+PYODIDE_DIR = _pyodide_dir()
+
+
 class _Handler(SimpleHTTPRequestHandler):
     """The repository's files, plus /echo (answers what it got) and /hang (answers late)."""
 
     release: threading.Event
+
+    def translate_path(self, path: str) -> str:
+        if path.startswith("/pyodide/") and PYODIDE_DIR is not None:
+            return str(PYODIDE_DIR / path.removeprefix("/pyodide/").split("?")[0])
+        return super().translate_path(path)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -135,3 +135,78 @@ def test_the_inbox_is_drained_and_bad_items_skipped() -> None:
 def test_it_refuses_the_native_runtime() -> None:
     with pytest.raises(AssertionError):
         WebTransport(js=Js(OK_LOGIN), runtime_name="native")
+
+
+PYODIDE_PROGRAM = """
+import asyncio, json
+import js
+from bridge import Bridge, BridgeError, runtime
+from bridge.transports import auto_transport
+
+bridge = Bridge(auto_transport())
+out = {"runtime": runtime.detect(), "transport": type(bridge.transport).__name__}
+task = asyncio.ensure_future(bridge.login())
+await asyncio.sleep(0)
+js.Fake.succeed("login", js.JSON.parse('{"code": "py-code"}'))
+out["login"] = (await task).code
+ad = asyncio.ensure_future(bridge.show_rewarded_ad("unit-7"))
+await asyncio.sleep(0)
+js.Fake.ads[0].close(True)
+out["rewarded"] = (await ad).rewarded
+try:
+    await bridge.pay("tr-1", timeout_ms=30)
+except BridgeError as exc:
+    out["pay"] = exc.code.value
+js.Fake.hide()
+out["events"] = [event.type for event in bridge.events()]
+json.dumps(out)
+"""
+
+BRIDGE_FILES = [
+    "__init__.py",
+    "api.py",
+    "errors.py",
+    "results.py",
+    "runtime.py",
+    "transports/__init__.py",
+    "transports/base.py",
+    "transports/fake.py",
+    "transports/web.py",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_in_real_pyodide_over_the_real_js_bridge(browser: Any, static_server: str) -> None:
+    from tests.bridge.conftest import PYODIDE_DIR
+
+    if PYODIDE_DIR is None:
+        pytest.skip(
+            "Pyodide is not cached yet: 'python -m bridge.build --runtime pyodide' fetches it"
+        )
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{static_server}/tests/bridge/js/fake.html")
+    page.add_script_tag(url=f"{static_server}/pyodide/pyodide.js")
+    result = page.evaluate(
+        """async ([files, program]) => {
+            const py = await loadPyodide({indexURL: '/pyodide/'});
+            py.FS.mkdirTree('/home/pyodide/app/bridge/transports');
+            for (const f of files) {
+                const text = await (await fetch('/bridge/' + f)).text();
+                py.FS.writeFile('/home/pyodide/app/bridge/' + f, text);
+            }
+            py.runPython("import sys; sys.path.insert(0, '/home/pyodide/app')");
+            return await py.runPythonAsync(program);
+        }""",
+        [BRIDGE_FILES, PYODIDE_PROGRAM],
+    )
+    context.close()
+    assert json.loads(result) == {
+        "runtime": "pyodide",
+        "transport": "WebTransport",
+        "login": "py-code",
+        "rewarded": True,
+        "pay": "timeout",
+        "events": ["ad_open", "ad_close", "hide"],
+    }
