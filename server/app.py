@@ -21,7 +21,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.staticfiles import StaticFiles
 
-from server import handlers
+from server import handlers, reconcile
 from server.catalog import load_catalog
 from server.crypto import TokenBox
 from server.db import Database
@@ -67,7 +67,10 @@ async def check_catalog_prices(ctx: Services) -> None:
 
 
 # Tasks run for the app's lifetime (cancelled at shutdown). Payments add the reconciler here.
-BACKGROUND: list[Callable[[Services], Coroutine[Any, Any, None]]] = [check_catalog_prices]
+BACKGROUND: list[Callable[[Services], Coroutine[Any, Any, None]]] = [
+    check_catalog_prices,
+    reconcile.run_forever,  # payments (issue 5)
+]
 
 
 def _session_secret(settings: Settings) -> str:

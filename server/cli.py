@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from server import operator, reconcile
 from server.db import Database
 from server.settings import Settings
 
@@ -159,7 +160,12 @@ def _register_migrate(subparsers: Subparsers) -> None:
 
 
 # Subcommands; payments add `reconcile` and `orders` here.
-COMMANDS: list[Callable[[Subparsers], None]] = [_register_serve, _register_migrate]
+COMMANDS: list[Callable[[Subparsers], None]] = [
+    _register_serve,
+    _register_migrate,
+    reconcile.register,  # payments (issue 5)
+    operator.register,
+]
 
 EPILOG = """configuration comes from environment variables (or a .env file):
   DATABASE_URL, SESSION_SECRET, TIKTOK_CLIENT_KEY, TIKTOK_CLIENT_SECRET, TIKTOK_API_BASE,

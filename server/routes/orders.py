@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from server import orders
+from server import orders, recovery
 from server.models import Order
 from server.routes.deps import Body, PlayerId, ServicesDep
 from server.services import Services
@@ -50,5 +50,6 @@ async def create_order(
 async def get_order(order_id: str, player_id: PlayerId, ctx: ServicesDep) -> dict[str, Any]:
     """The player's own order, for polling after the pay sheet closes (others' are 404)."""
     order = await run_in_threadpool(_read, ctx, player_id, order_id)
-    # Lost-webhook recovery (payments) hooks in here: a pending order is checked with TikTok.
+    # Lost-webhook recovery: a pending order is checked with TikTok (throttled per order).
+    order = await recovery.check_pending(ctx, order)
     return orders.public(order)
