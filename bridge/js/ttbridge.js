@@ -570,6 +570,8 @@
     if (!lifecycleAttached && attachTries++ < 100) { setTimeout(attachSoon, 100); }
   }
   attachSoon();
+  // A page can configure the bridge before loading it: window.TTBridgeConfig = {clientKey, ...}.
+  if (root.TTBridgeConfig && typeof root.TTBridgeConfig === 'object') { init(root.TTBridgeConfig); }
 
   root.TTBridge = {
     version: '1',

@@ -404,3 +404,15 @@ def test_a_ttminis_that_appears_later_still_gets_lifecycle_listeners(
 
 def test_a_numeric_string_timeout_is_honoured(page: Any) -> None:
     assert call(page, "login", {"timeout_ms": "40"})["error"]["code"] == "timeout"
+
+
+def test_the_page_can_configure_the_bridge_before_loading_it(
+    browser: Any, static_server: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{static_server}/tests/bridge/js/config.html")
+    page.wait_for_function("Fake.inits.length === 1")
+    assert page.evaluate("Fake.inits") == [{"clientKey": "ck_from_config"}]
+    assert call(page, "login")["error"]["code"] == "timeout", "configured default timeout"
+    context.close()

@@ -1,0 +1,1 @@
+window.TTBridgeConfig = { clientKey: 'ck_from_config', timeouts: { login: 30 } };
