@@ -12,7 +12,7 @@ STYLES: dict[str, tuple[Color, Color]] = {  # face, label
     "primary": (CORAL, WHITE),
     "secondary": (TEAL, WHITE),
     "gold": (GOLD, INK),
-    "light": (CREAM, INK),
+    "light": ((226, 228, 240), INK),
     "dark": ((64, 68, 104), WHITE),
 }
 
@@ -60,7 +60,7 @@ class Painter:
         parts: list[pygame.Surface] = []
         if b.icon:
             icon = self.assets.image(f"ui/{b.icon}.png")
-            if ink != WHITE and b.icon not in ("coin", "beans", "heart"):
+            if ink != WHITE and b.icon not in ("coin", "beans", "heart", "ad"):
                 icon = _tinted(icon, ink)
             parts.append(icon)
         if b.label:

@@ -330,18 +330,23 @@ def art_bundle(s: pygame.Surface) -> None:
 
 
 def logo() -> pygame.Surface:
+    """The title: two words, thick ink outline, a drop shadow, drawn large and scaled down."""
     pygame.font.init()
-    font = pygame.font.Font(None, 84 * SS // 2)
-    w, h = 320, 120
+    font = pygame.font.Font(None, 96 * SS)
+    w, h = 330, 180
     s = canvas(w, h)
     for i, (word, color) in enumerate((("BEAN", GOLD), ("HOP", CORAL))):
         text = font.render(word, True, color)
         outline = font.render(word, True, INK)
-        cx, cy = w * SS // 2, (30 + i * 58) * SS
+        cx, cy = (w * SS) // 2 + (i * 2 - 1) * 14 * SS, (48 + i * 80) * SS
         rect = text.get_rect(center=(cx, cy))
-        for dx in range(-3 * SS, 3 * SS + 1, SS):
-            for dy in range(-3 * SS, 5 * SS + 1, SS):
-                s.blit(outline, rect.move(dx, dy))
+        shadow = font.render(word, True, (30, 32, 52))
+        shadow.set_alpha(90)
+        s.blit(shadow, rect.move(0, 9 * SS))
+        for dx in range(-4 * SS, 4 * SS + 1, SS):
+            for dy in range(-4 * SS, 6 * SS + 1, SS):
+                if dx * dx + dy * dy <= 32 * SS * SS:
+                    s.blit(outline, rect.move(dx, dy))
         s.blit(text, rect)
     return finish(s)
 

@@ -17,7 +17,7 @@ from game.services import Job, Purchase
 from game.ui import Button, centered
 from game.world import HEIGHT, WIDTH
 
-CARD_H = 96
+CARD_H = 100
 TOP = 118
 MAX_CARDS = 5
 MUTED = (110, 114, 140)
@@ -35,6 +35,7 @@ class ShopScene(Scene):
         self.load_job: Job[Any] | None = None
         self.message = ""
         self.items: list[dict[str, Any]] = []
+        self._thumbs: dict[str, pygame.Surface] = {}
 
     def enter(self, payload: dict[str, Any]) -> None:
         self.back = str(payload.get("back", "title"))
@@ -160,15 +161,22 @@ class ShopScene(Scene):
     def _draw_card(self, surface: pygame.Surface, item: dict[str, Any], rect: pygame.Rect) -> None:
         a = self.ctx.assets
         self.ctx.painter.panel(surface, rect, CREAM)
-        image = str(item.get("image") or f"shop/{item.get('id')}.png")
-        img = a.image(image) if a.has(image) else a.image("ui/heart.png")
-        img = pygame.transform.smoothscale(img, (76, 76)) if img.get_width() != 76 else img
-        surface.blit(img, (rect.left + 10, rect.top + 10))
+        img = self._thumb(str(item.get("image") or f"shop/{item.get('id')}.png"))
+        surface.blit(img, (rect.left + 10, rect.top + 12))
         x = rect.left + 96
         surface.blit(a.text(str(item.get("title", "Item")), 26, INK), (x, rect.top + 10))
-        lines = a.wrapped(str(item.get("description", "")), 17, rect.width - 210, MUTED)
-        for j, line in enumerate(lines[:3]):
-            surface.blit(line, (x, rect.top + 38 + j * 17))
+        lines = a.wrapped(str(item.get("description", "")), 17, rect.width - 214, MUTED)
+        for j, line in enumerate(lines[:4]):
+            surface.blit(line, (x, rect.top + 36 + j * 15))
+
+    def _thumb(self, image: str) -> pygame.Surface:
+        thumb = self._thumbs.get(image)
+        if thumb is None:
+            a = self.ctx.assets
+            full = a.image(image) if a.has(image) else a.image("ui/heart.png")
+            thumb = pygame.transform.smoothscale(full, (76, 76))
+            self._thumbs[image] = thumb
+        return thumb
 
     def _draw_status(self, surface: pygame.Surface) -> None:
         text = self.status

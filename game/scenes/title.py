@@ -84,15 +84,15 @@ class TitleScene(Scene):
         a, r = self.ctx.assets, self.ctx.renderer
         r.draw_background(surface, 0.0)
         t = self.frames / 60
-        centered(surface, a.image("ui/logo.png"), 150 + int(math.sin(t * 2) * 4))
-        hop = abs(math.sin(t * 3)) * 70
-        bean = r.bean(self.ctx.store.get("skin"), 1, 1 if hop > 35 else (-1 if hop < 8 else 0))
-        surface.blit(bean, bean.get_rect(midbottom=(WIDTH // 2, 360 - hop)))
+        centered(surface, a.image("ui/logo.png"), 148 + int(math.sin(t * 2) * 4))
+        hop = abs(math.sin(t * 3)) * 60
+        bean = r.bean(self.ctx.store.get("skin"), 1, 1 if hop > 30 else (-1 if hop < 8 else 0))
+        surface.blit(bean, bean.get_rect(midbottom=(WIDTH // 2, 352 - hop)))
         plat = r.platforms[next(iter(r.platforms))]
-        surface.blit(plat, plat.get_rect(midtop=(WIDTH // 2, 362)))
+        surface.blit(plat, plat.get_rect(midtop=(WIDTH // 2, 352)))
         best = self.ctx.services.best_score
         if best:
-            centered(surface, a.outlined(f"Best {best}", 26, WHITE), 270 - 20)
+            centered(surface, a.outlined(f"Best {best}", 26, WHITE), 388)
         self.draw_buttons(surface)
         services = self.ctx.services
         color = TEAL if services.online else INK
