@@ -44,9 +44,12 @@ class Sandbox:
         if self._resumed:
             return
         self._resumed = True
-        for delivery in list(self.store.deliveries.values()):
+        deliveries = self.store.deliveries
+        for delivery in list(deliveries.values()):
             if delivery.status == "pending":
                 self.deliverer.start(delivery)
+            elif delivery.status == "held" and delivery.release_after in deliveries:
+                self.deliverer.release_after(delivery, deliveries[delivery.release_after])
 
     # users and login codes
 

@@ -31,6 +31,11 @@ class Deliverer:
         self._client = http_client
         self._owns_client = http_client is None
         self._tasks: set[asyncio.Task[None]] = set()
+        # out_of_order: delivery id -> the held deliveries to send after its first attempt
+        self._waiting: dict[str, list[str]] = {}
+        for held in store.deliveries.values():
+            if held.status == "held" and held.release_after is not None:
+                self._waiting.setdefault(held.release_after, []).append(held.id)
 
     def start(self, delivery: Delivery) -> None:
         """Send ``delivery`` in the background (it must be ``pending``)."""
@@ -90,8 +95,9 @@ class Deliverer:
         return response.status_code == 200
 
     def _release_held(self, delivery_id: str) -> None:
-        for held in list(self._store.deliveries.values()):
-            if held.status == "held" and held.release_after == delivery_id:
+        for held_id in self._waiting.pop(delivery_id, []):
+            held = self._store.deliveries.get(held_id)
+            if held is not None and held.status == "held":
                 held.status = "pending"
                 self._store.save(held)
                 self.start(held)
@@ -100,6 +106,7 @@ class Deliverer:
         """Send ``held`` once ``first`` has made its first attempt (out_of_order)."""
         held.release_after = first.id
         self._store.save(held)
+        self._waiting.setdefault(first.id, []).append(held.id)
         if first.attempts or first.status == "dropped":
             self._release_held(first.id)
 
@@ -109,6 +116,7 @@ class Deliverer:
         return self._client
 
     async def aclose(self) -> None:
+        self._waiting.clear()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

@@ -133,12 +133,15 @@ class Store:
         self.orders: dict[str, Order] = {}
         self.deliveries: dict[str, Delivery] = {}
         self.faults: dict[str, Any] = {}
+        self._order_ids: dict[tuple[str, str], str] = {}  # (client_key, order_id) -> trade id
         for kind, rows in backend.load().items():
             for key, data in rows.items():
                 if kind == "faults":
                     self.faults = data
                 elif kind in KINDS:
-                    self._table(kind)[key] = _build(KINDS[kind], data)
+                    self._table(kind)[key] = record = _build(KINDS[kind], data)
+                    if isinstance(record, Order):
+                        self._order_ids[(record.client_key, record.order_id)] = key
 
     def _table(self, kind: str) -> dict[str, Any]:
         tables: dict[str, dict[str, Any]] = {
@@ -154,6 +157,8 @@ class Store:
         kind = next(k for k, cls in KINDS.items() if isinstance(record, cls))
         key = str(getattr(record, fields(record)[0].name))
         self._table(kind)[key] = record
+        if isinstance(record, Order):
+            self._order_ids[(record.client_key, record.order_id)] = key
         self._backend.save(kind, key, asdict(record))
 
     def save_faults(self, faults: dict[str, Any]) -> None:
@@ -161,14 +166,13 @@ class Store:
         self._backend.save("faults", "global", faults)
 
     def order_by_client_order_id(self, client_key: str, order_id: str) -> Order | None:
-        for order in self.orders.values():
-            if order.client_key == client_key and order.order_id == order_id:
-                return order
-        return None
+        trade_order_id = self._order_ids.get((client_key, order_id))
+        return None if trade_order_id is None else self.orders[trade_order_id]
 
     def clear(self) -> None:
         for kind in KINDS:
             self._table(kind).clear()
+        self._order_ids.clear()
         self.faults = {}
         self._backend.clear()
 

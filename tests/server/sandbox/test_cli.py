@@ -153,6 +153,9 @@ def test_refund_replay_deliveries_faults_and_login_code(
     assert main(["faults", "--set", "duplicate=2", "--set", "drop=true", "--url", sandbox_url]) == 0
     shown = capsys.readouterr().out
     assert '"duplicate": 2' in shown and '"drop": true' in shown
+    order_faults = ["faults", "--order", trade_order_id, "--set", "stale_timestamp=true"]
+    assert main([*order_faults, "--url", sandbox_url]) == 0
+    assert '"stale_timestamp": true' in capsys.readouterr().out
     assert main(["faults", "--clear", "--url", sandbox_url]) == 0
     assert '"drop": false' in capsys.readouterr().out
     assert main(["faults", "--set", "nonsense=1", "--url", sandbox_url]) == 1

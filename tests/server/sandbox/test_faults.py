@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -220,8 +221,13 @@ async def test_timeout_outlasts_the_client_and_is_cancellable() -> None:
         await set_faults(client, api_error="timeout")
         with pytest.raises(httpx.ReadTimeout):
             await client.get(INFO, headers=bearer(tokens), timeout=0.3)
+        patient = asyncio.create_task(client.get(INFO, headers=bearer(tokens), timeout=60))
+        await asyncio.sleep(0.2)
+        assert not patient.done()
         await client.app.state.sandbox.aclose()  # type: ignore[attr-defined]
-        # The server can now shut down: the hanging request was released.
+        async with asyncio.timeout(5):  # released at once, not after api_timeout_seconds
+            response = await patient
+        assert response.status_code == 504
 
 
 async def test_timeout_finally_answers_internal_error() -> None:
