@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
@@ -53,6 +53,7 @@ class Report:
 
 def pending_orders(ctx: Services, *, limit: int, min_age: timedelta) -> list[Order]:
     now = ctx.clock()
+    asked_before = now - timedelta(seconds=ctx.settings.order_query_interval_seconds)
     with ctx.db.transaction(write=False) as session:
         query = (
             select(Order)
@@ -61,6 +62,7 @@ def pending_orders(ctx: Services, *, limit: int, min_age: timedelta) -> list[Ord
                 Order.trade_order_id.is_not(None),
                 Order.created_at <= now - min_age,
                 Order.created_at >= now - MAX_AGE,
+                or_(Order.last_queried_at.is_(None), Order.last_queried_at <= asked_before),
             )
             .order_by(Order.last_queried_at.is_not(None), Order.last_queried_at, Order.id)
             .limit(limit)
