@@ -84,6 +84,21 @@ class Assets:
             self._texts[key] = surf
         return surf
 
+    def number(
+        self,
+        surface: pygame.Surface,
+        value: int,
+        pos: tuple[int, int],
+        size: int,
+        color: Color = WHITE,
+    ) -> None:
+        """Blit an outlined number digit by digit: a changing score never renders text."""
+        x, y = pos
+        for ch in str(value):
+            glyph = self.outlined(ch, size, color)
+            surface.blit(glyph, (x, y))
+            x += glyph.get_width() - 4
+
     def wrapped(self, text: str, size: int, width: int, color: Color = INK) -> list[pygame.Surface]:
         """Lines of ``text`` broken at spaces to fit ``width``."""
         font, lines, line = self.font(size), [], ""

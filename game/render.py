@@ -105,10 +105,9 @@ class Renderer:
 
     def draw_hud(self, surface: pygame.Surface, world: World) -> None:
         a = self.assets
-        score = a.outlined(str(world.score), 44)
-        surface.blit(score, (14, 10))
+        a.number(surface, world.score, (14, 10), 44)
         surface.blit(self.hud_coin, (16, 58))
-        surface.blit(a.outlined(str(world.coins_collected), 26, GOLD), (46, 57))
+        a.number(surface, world.coins_collected, (46, 57), 26, GOLD)
         if world.bean.rocket > 0:
             width = int(80 * world.bean.rocket / 2.0)
             pygame.draw.rect(surface, INK, (14, 92, 84, 10), border_radius=5)

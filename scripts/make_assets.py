@@ -459,7 +459,7 @@ def _add(
 
 def write_ogg(path: Path, samples: list[float]) -> None:
     import numpy as np
-    import soundfile
+    import soundfile  # type: ignore[import-untyped]
 
     data = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
     soundfile.write(str(path), data, RATE, format="OGG", subtype="VORBIS")

@@ -120,11 +120,10 @@ class ProfileScene(Scene):
         hint = "Get more skins in the shop" if len(owned) < len(SKINS) else "All skins unlocked!"
         centered(surface, a.outlined(hint, 20, WHITE), 418)
         audio = self.ctx.audio
-        for j, (label, value) in enumerate(
-            (("Music", audio.music_volume), ("Effects", audio.sfx_volume))
-        ):
+        levels = (("Music", audio.music_volume), ("Effects", audio.sfx_volume))
+        for j, (name, level) in enumerate(levels):
             y = 458 + j * 62
-            surface.blit(a.outlined(label, 24, WHITE), (24, y + 8))
-            p.bar(surface, pygame.Rect(174, y + 14, WIDTH - 246, 16), value)
-            pct = a.text(f"{round(value * 100)}%", 16, INK)
+            surface.blit(a.outlined(name, 24, WHITE), (24, y + 8))
+            p.bar(surface, pygame.Rect(174, y + 14, WIDTH - 246, 16), level)
+            pct = a.text(f"{round(level * 100)}%", 16, INK)
             surface.blit(pct, pct.get_rect(center=(174 + (WIDTH - 246) // 2, y + 22)))

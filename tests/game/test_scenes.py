@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from bridge.transports import err, ok
-from game.world import Bean, World
+from game.world import Bean, Input, World
 from tests.game.conftest import Game
 
 
 def finished_world(seed: int = 1) -> World:
     world = World(seed)
     world.bean = Bean(180, world.camera_y - 500)
-    world.step(world_input())
+    world.step(Input(0.0))
     assert world.over
     return world
-
-
-def world_input():  # type: ignore[no-untyped-def]
-    from game.world import Input
-
-    return Input(0.0)
 
 
 async def to_game_over(game: Game) -> World:
