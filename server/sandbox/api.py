@@ -83,6 +83,9 @@ async def user_info(request: Request) -> JSONResponse:
     unknown = [f for f in fields if f not in USER_FIELDS]
     if unknown:
         raise invalid(f"unknown field(s): {', '.join(unknown)}")
+    if not sandbox.user_info_allowed(token.open_id):
+        message = f"Rate limit exceeded: {sandbox.config.user_info_per_minute} requests per minute."
+        raise OpenApiError("rate_limit_exceeded", message, 429)
     user = sandbox.store.users[token.open_id]
     values = {
         "open_id": user.open_id,

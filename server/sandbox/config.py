@@ -44,6 +44,8 @@ class SandboxConfig:
     access_token_ttl: int = 86_400
     refresh_token_ttl: int = 365 * 86_400
     client_token_ttl: int = 7_200
+    # TikTok's documented limit for /v2/user/info/: requests per minute per user.
+    user_info_per_minute: int = 600
     webhook_timeout: float = 10.0
     # How long the ``timeout`` Open API fault holds a request: longer than any sane client timeout.
     api_timeout_seconds: float = 120.0

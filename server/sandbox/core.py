@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -32,6 +34,7 @@ class Sandbox:
         self.webhook_url = config.webhook_url
         self.wake = asyncio.Event()  # set on shutdown: ends the ``timeout`` fault's waits early
         self._resumed = False
+        self._user_info_calls: dict[str, deque[float]] = {}
 
     def now(self) -> float:
         return self.config.now()
@@ -64,7 +67,7 @@ class Sandbox:
             open_id=open_id,
             union_id=new_id("sbxu-", 16),
             display_name=display_name or f"Sandbox Player {number}",
-            avatar_url=f"{AVATAR_BASE}/{open_id}.jpeg",
+            avatar_url=f"{AVATAR_BASE}/{quote(open_id, safe='')}.jpeg",
             beans=beans,
         )
         self.store.save(user)
@@ -110,6 +113,17 @@ class Sandbox:
         if token is None or token.kind not in kinds or token.revoked:
             return None
         return token if token.expires_at > self.now() else None
+
+    def user_info_allowed(self, open_id: str) -> bool:
+        """Count a user info call against TikTok's per-minute limit; False when over it."""
+        now = self.now()
+        calls = self._user_info_calls.setdefault(open_id, deque())
+        while calls and calls[0] <= now - 60:
+            calls.popleft()
+        if len(calls) >= self.config.user_info_per_minute:
+            return False
+        calls.append(now)
+        return True
 
     # orders
 

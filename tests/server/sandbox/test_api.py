@@ -226,3 +226,18 @@ async def test_unknown_open_api_path_answers_in_tiktok_style(client: httpx.Async
     wrong_method = await client.get(CREATE)
     assert wrong_method.status_code == 405
     assert set(wrong_method.json()["error"]) == {"code", "message", "log_id"}
+
+
+async def test_user_info_is_rate_limited_per_minute() -> None:
+    clock = Clock()
+    async with sandbox_client(SandboxConfig(now=clock, user_info_per_minute=3)) as client:
+        tokens = await login(client)
+        url = "/v2/user/info/?fields=open_id"
+        statuses = [(await client.get(url, headers=bearer(tokens))).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = await client.get(url, headers=bearer(tokens))
+        assert_api_error(limited, 429, "rate_limit_exceeded")
+        other = await login(client)
+        assert (await client.get(url, headers=bearer(other))).status_code == 200
+        clock.advance(61)
+        assert (await client.get(url, headers=bearer(tokens))).status_code == 200
