@@ -174,14 +174,6 @@ def test_pay_sheet_cancel_fail_and_pending_leave_the_order_unpaid(
 
 def test_webhook_faults_are_set_before_paying(page: Any, api: httpx.Client) -> None:
     token, _ = session(page, api)
-    page.select_option("#tt-sim-outcome-webhook", "drop")
-    dropped = new_order(api, token)
-    start(page, "d", "pay", {"trade_order_id": dropped["trade_order_id"]})
-    page.click("#tt-sim-pay-confirm")
-    assert result(page, "d")["ok"]
-    statuses = [d["status"] for d in deliveries_for(api, dropped["trade_order_id"])]
-    assert statuses == ["dropped"]
-
     page.select_option("#tt-sim-outcome-webhook", "duplicate")
     twice = new_order(api, token)
     start(page, "t", "pay", {"trade_order_id": twice["trade_order_id"]})
@@ -190,7 +182,20 @@ def test_webhook_faults_are_set_before_paying(page: Any, api: httpx.Client) -> N
     assert len(deliveries_for(api, twice["trade_order_id"])) == 2
     if webhooks_are_handled(api):
         assert wait_fulfilled(api, token, twice["order_id"])["fulfilled"] is True
-        # The dropped one is the server's to recover (trade_order/query): not the bridge's test.
+        grants = api.get("/api/catalog").json()["items"][0]["grants"]
+        inventory = api.get("/api/inventory", headers={"Authorization": f"Bearer {token}"}).json()
+        for stock, amount in grants.items():
+            have = inventory["coins"] if stock == "coins" else inventory["items"].get(stock)
+            assert have == amount, "two webhooks, one fulfilment"
+
+    page.select_option("#tt-sim-outcome-webhook", "drop")
+    dropped = new_order(api, token)
+    start(page, "d", "pay", {"trade_order_id": dropped["trade_order_id"]})
+    page.click("#tt-sim-pay-confirm")
+    assert result(page, "d")["ok"]
+    statuses = [d["status"] for d in deliveries_for(api, dropped["trade_order_id"])]
+    assert statuses == ["dropped"]
+    # Fulfilling the dropped one is the server's lost-webhook recovery: not the bridge's test.
 
 
 def test_rewarded_video_overlay(page: Any) -> None:
