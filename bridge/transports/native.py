@@ -163,7 +163,10 @@ class NativeTransport:
         if status == 404 and open_id:
             status, body = await self._sandbox("POST", "/control/login_codes", _who(None))
         if status != 201 or not isinstance(body.get("code"), str):
-            return _sandbox_error("login", status, body)
+            failure = _sandbox_error("login", status, body)
+            hint = f" (is {self.sandbox_url} the sandbox of a server started with SANDBOX=1?)"
+            failure["error"]["message"] += hint
+            return failure
         self._save_state(open_id=body.get("open_id", open_id))
         return ok({"code": body["code"]})
 

@@ -269,3 +269,11 @@ def test_outcomes_come_from_the_environment(
     monkeypatch.delenv("BEANHOP_SIM_STATE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert default_state_path() == tmp_path / "cache" / "beanhop" / "sim-user.json"
+
+
+async def test_a_server_without_the_sandbox_says_so(static_server: str, tmp_path: Path) -> None:
+    transport = NativeTransport(static_server, state_path=tmp_path / "s")
+    answer = await transport.call("login", {})
+    assert answer["error"]["code"] == "platform_error"
+    assert "SANDBOX=1" in answer["error"]["message"]
+    await transport.aclose()
