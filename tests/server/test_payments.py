@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from server import ledger
+from server.db import Database
 from server.models import LedgerEntry, OrderEvent, Player, WebhookDelivery
 from server.settings import Settings
 from server.webhooks import EVENT_AUTHORIZATION_REMOVED, EVENT_SUCCESS
@@ -286,3 +288,21 @@ async def test_the_previous_secret_is_accepted_during_a_rotation(
         assert response.status_code == 200 and response.json()["outcome"] == "applied"
         retired = await deliver(api, success_body(api, order), secret="an_older_secret")
         assert retired.status_code == 401
+
+
+async def test_database_unavailable_is_503_and_the_retry_succeeds(api: Api, tmp_path: Path) -> None:
+    me = await login(api)
+    order = await open_order(api, me)
+    services = api.app.state.services
+    working = services.db
+    services.db = Database(f"sqlite:///{tmp_path}")  # a directory: no database can be opened
+    try:
+        response = await deliver(api, success_body(api, order))
+    finally:
+        services.db.dispose()
+        services.db = working
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "database_unavailable"
+    retry = await deliver(api, success_body(api, order))
+    assert retry.status_code == 200 and retry.json()["outcome"] == "applied"
+    assert await items(api, me) == {"revive": 5}
