@@ -81,7 +81,7 @@ def _session_secret(settings: Settings) -> str:
     return secrets.token_urlsafe(32)
 
 
-def _mount_sandbox(app: FastAPI, settings: Settings) -> None:
+def _sandbox(app: FastAPI, settings: Settings) -> Any:
     from server.sandbox import SandboxConfig
     from server.sandbox import create_app as create_sandbox_app
 
@@ -92,13 +92,16 @@ def _mount_sandbox(app: FastAPI, settings: Settings) -> None:
     )
     sandbox_app = create_sandbox_app(config)
     app.state.sandbox_app = sandbox_app
-    app.mount("/sandbox", sandbox_app, name="sandbox")
+    return sandbox_app
 
 
-def _tiktok_http(app: FastAPI, settings: Settings) -> httpx.AsyncClient:
-    if settings.sandbox:
-        # The sandbox is mounted in this very app: speak to it in-process, same URLs.
-        transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=app)
+def _tiktok_http(settings: Settings, sandbox_app: Any) -> httpx.AsyncClient:
+    if sandbox_app is not None:
+        # The sandbox is mounted in this very app: speak to it in-process, at the same URLs
+        # ({PUBLIC_BASE_URL}/sandbox/...), without a trip through our own middleware.
+        transport: httpx.AsyncBaseTransport = httpx.ASGITransport(
+            app=sandbox_app, root_path="/sandbox"
+        )
     else:
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         transport = httpx.AsyncHTTPTransport(limits=limits, retries=0)
@@ -127,8 +130,9 @@ def create_app(
         description="Login exchange, shop, orders, inventory and ad rewards for Bean Hop.",
         lifespan=lifespan,
     )
+    sandbox_app = _sandbox(app, settings) if settings.sandbox else None
     own_http = tiktok_http is None
-    http = tiktok_http or _tiktok_http(app, settings)
+    http = tiktok_http or _tiktok_http(settings, sandbox_app)
     db = Database(settings.database_url)
     secret = _session_secret(settings)
     services = Services(
@@ -153,8 +157,8 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     _add_middleware(app, settings)
-    if settings.sandbox:
-        _mount_sandbox(app, settings)
+    if sandbox_app is not None:
+        app.mount("/sandbox", sandbox_app, name="sandbox")
     app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), "assets")
     if settings.web_dir is not None:  # last: it answers every path the API does not
         app.mount("/", StaticFiles(directory=settings.web_dir, html=True), name="web")

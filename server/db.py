@@ -8,6 +8,8 @@ through `starlette.concurrency.run_in_threadpool` (or are plain `def`).
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +70,7 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        self._write_lock = threading.Lock()
         if self.is_sqlite:
             self.engine = _sqlite_engine(self.url, echo=echo)
         else:
@@ -81,7 +84,10 @@ class Database:
 
         On SQLite a write transaction takes the write lock up front (`BEGIN IMMEDIATE`).
         """
-        with self.engine.connect() as conn:
+        # SQLite has one writer at a time: queue this process's writers on a lock rather than in
+        # SQLite's busy handler, which sleeps in steps of up to 100 ms.
+        lock = self._write_lock if self.is_sqlite and write else contextlib.nullcontext()
+        with lock, self.engine.connect() as conn:
             if self.is_sqlite:
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE" if write else "DEFERRED")
             with (

@@ -89,11 +89,15 @@ def _existing(order: Order) -> Order:
     return order
 
 
-def _open(ctx: Services, player_id: int, item: Item, key: str | None) -> tuple[Order, bool]:
-    """The new local order, or (with a known key) the existing one; second value: created."""
+def _open(
+    ctx: Services, player_id: int, item: Item, key: str | None
+) -> tuple[Order, bool, players.StoredTokens]:
+    """The new local order, or (with a known key) the existing one; then created, and the
+    player's stored TikTok tokens (read in the same transaction to save a round trip)."""
     with ctx.db.transaction() as session:
+        tokens = players.stored_tokens(ctx, session, player_id=player_id)
         if key is not None and (found := _by_key(session, player_id, key)) is not None:
-            return _existing(found), False
+            return _existing(found), False, tokens
         if item.kind == "permanent" and owns(session, player_id=player_id, item=item):
             raise Conflict(f"you already own {item.title}", code="already_owned")
         values = {
@@ -112,21 +116,25 @@ def _open(ctx: Services, player_id: int, item: Item, key: str | None) -> tuple[O
         stmt = insert.values(**values).on_conflict_do_nothing(
             index_elements=["player_id", "idempotency_key"]
         )
-        if session.execute(stmt.returning(Order.id)).first() is None:
+        inserted = session.execute(stmt.returning(Order.id)).first()
+        if inserted is None:
             assert key is not None
             found = _by_key(session, player_id, key)
             assert found is not None, "a conflicting key means the row exists"
-            return _existing(found), False
-        order = session.scalars(select(Order).where(Order.order_id == values["order_id"])).one()
-        return order, True
+            return _existing(found), False, tokens
+        unset = {"trade_order_id": None, "is_sandbox": None, "paid_at": None}
+        return Order(id=inserted.id, last_queried_at=None, **values, **unset), True, tokens
 
 
-def _attach(ctx: Services, order_id: str, trade_order_id: str) -> Order:
+def _attach(ctx: Services, order: Order, trade_order_id: str) -> Order:
     with ctx.db.transaction() as session:
         session.execute(
-            update(Order).where(Order.order_id == order_id).values(trade_order_id=trade_order_id)
+            update(Order)
+            .where(Order.order_id == order.order_id)
+            .values(trade_order_id=trade_order_id)
         )
-        return session.scalars(select(Order).where(Order.order_id == order_id)).one()
+    order.trade_order_id = trade_order_id
+    return order
 
 
 def _abandon(ctx: Services, order_id: str) -> None:
@@ -156,7 +164,7 @@ async def create_order(
     if item is None:
         raise NotFound(f"no item {item_id!r} in the catalog", code="unknown_item")
     key = check_idempotency_key(idempotency_key)
-    order, created = await run_in_threadpool(_open, ctx, player_id, item, key)
+    order, created, tokens = await run_in_threadpool(_open, ctx, player_id, item, key)
     if not created:
         return order, False
     info = order_info(ctx, item, order)
@@ -167,13 +175,15 @@ async def create_order(
         )
 
     try:
-        trade_order_id = await players.with_access_token(ctx, player_id=player_id, call=create)
+        trade_order_id = await players.with_access_token(
+            ctx, player_id=player_id, call=create, stored=tokens
+        )
     except Exception:
         # The attempt failed (TikTok or us): forget it so a retry makes a fresh order_id.
         with contextlib.suppress(Exception):
             await run_in_threadpool(_abandon, ctx, order.order_id)
         raise
-    return await run_in_threadpool(_attach, ctx, order.order_id, trade_order_id), True
+    return await run_in_threadpool(_attach, ctx, order, trade_order_id), True
 
 
 def get_order(session: Session, *, player_id: int, order_id: str) -> Order:

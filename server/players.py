@@ -79,16 +79,33 @@ def get_player(session: Session, *, player_id: int) -> Player:
     return player
 
 
-def _stored_tokens(ctx: Services, player_id: int) -> tuple[str | None, datetime | None, str | None]:
+StoredTokens = tuple[str | None, datetime | None, str | None]
+
+
+def stored_tokens(ctx: Services, session: Session, *, player_id: int) -> StoredTokens:
+    """(access token, its expiry, refresh token) as stored; Nones once TikTok revoked them."""
+    row = session.execute(
+        select(
+            Player.access_token_enc,
+            Player.access_expires_at,
+            Player.refresh_token_enc,
+            Player.tokens_revoked_at,
+        ).where(Player.id == player_id)
+    ).first()
+    if row is None:
+        raise NotFound("no such player", code="unknown_player")
+    if row.tokens_revoked_at is not None:
+        return None, None, None
+    return (
+        ctx.box.open(row.access_token_enc),
+        row.access_expires_at,
+        ctx.box.open(row.refresh_token_enc),
+    )
+
+
+def _stored_tokens(ctx: Services, player_id: int) -> StoredTokens:
     with ctx.db.read() as session:
-        player = get_player(session, player_id=player_id)
-        if player.tokens_revoked_at is not None:
-            return None, None, None
-        return (
-            ctx.box.open(player.access_token_enc),
-            player.access_expires_at,
-            ctx.box.open(player.refresh_token_enc),
-        )
+        return stored_tokens(ctx, session, player_id=player_id)
 
 
 def _store_refreshed(ctx: Services, player_id: int, tokens: TokenSet, now: datetime) -> None:
@@ -118,19 +135,28 @@ async def _refresh(ctx: Services, player_id: int, *, stale: str | None) -> str:
         return tokens.access_token
 
 
-async def access_token(ctx: Services, *, player_id: int) -> str:
-    """A valid TikTok access token for the player, refreshed when it is about to expire."""
-    access, expires_at, _ = await run_in_threadpool(_stored_tokens, ctx, player_id)
+async def access_token(ctx: Services, *, player_id: int, stored: StoredTokens | None = None) -> str:
+    """A valid TikTok access token for the player, refreshed when it is about to expire.
+
+    `stored` saves a database read when the caller already has `stored_tokens`.
+    """
+    if stored is None:
+        stored = await run_in_threadpool(_stored_tokens, ctx, player_id)
+    access, expires_at, _ = stored
     if access and expires_at is not None and expires_at - REFRESH_MARGIN > ctx.clock():
         return access
     return await _refresh(ctx, player_id, stale=access)
 
 
 async def with_access_token(
-    ctx: Services, *, player_id: int, call: Callable[[str], Awaitable[T]]
+    ctx: Services,
+    *,
+    player_id: int,
+    call: Callable[[str], Awaitable[T]],
+    stored: StoredTokens | None = None,
 ) -> T:
     """Run a TikTok call with the player's token; on `access_token_invalid`, refresh once and retry."""
-    token = await access_token(ctx, player_id=player_id)
+    token = await access_token(ctx, player_id=player_id, stored=stored)
     try:
         return await call(token)
     except AccessTokenInvalid:
