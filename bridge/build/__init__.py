@@ -159,13 +159,13 @@ def build(options: BuildOptions) -> BuildResult:
 
 def summary(result: BuildResult) -> str:
     """The size table printed at the end of a build."""
-    lines = [f"Built {result.out}:", f"  {'file':<44} {'size':>10} {'gzipped':>10}"]
+    width = max([44, *(len(name) for name in result.sizes)])
+    lines = [f"Built {result.out}:", f"  {'file':<{width}} {'size':>10} {'gzipped':>10}"]
     for name, (raw, packed) in sorted(result.sizes.items(), key=lambda kv: -kv[1][0]):
-        lines.append(f"  {name:<44} {_kb(raw):>10} {_kb(packed):>10}")
+        lines.append(f"  {name:<{width}} {_kb(raw):>10} {_kb(packed):>10}")
     raw, packed = result.total
-    lines.append(
-        f"  {'total (' + str(len(result.sizes)) + ' files)':<44} {_kb(raw):>10} {_kb(packed):>10}"
-    )
+    total = f"total ({len(result.sizes)} files)"
+    lines.append(f"  {total:<{width}} {_kb(raw):>10} {_kb(packed):>10}")
     return "\n".join(lines)
 
 

@@ -91,10 +91,7 @@ def tiktok_init_js(client_key: str) -> str:
 
 def _runtime_tags(options: BuildOptions) -> str:
     if options.runtime == "pyodide":
-        scripts = ["runtime/pyodide.js", "static/keyboard-shim.js"]
-        if options.eval_free:
-            scripts.append("static/emasm-table.js")
-        scripts.append("static/pyodide-boot.js")
+        scripts = ["runtime/pyodide.js", "static/keyboard-shim.js", "static/pyodide-boot.js"]
         tags = [_script(s) for s in scripts]
         tags[0] = tags[0].replace("<script ", "<script data-runtime ")
         return "\n".join(tags)

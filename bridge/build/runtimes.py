@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bridge.build.emasm import EmAsmError, splice_runtime, table_js, wheel_sources
+from bridge.build.emasm import EmAsmError, splice_runtime, wheel_sources
 from bridge.build.options import APP_NAME, PYGBAG_VERSION, PYODIDE_VERSION, BuildError
 
 # pygbag's runtime as laid out on its CDN (web-runtime.md): relative to the runtime directory.
@@ -115,14 +115,12 @@ def copy_pyodide_runtime(package: Path, wheel: Path, out: Path, *, eval_free: bo
     if eval_free:
         asm = runtime / "pyodide.asm.js"
         try:
-            asm.write_text(splice_runtime(asm.read_text(encoding="utf-8")), encoding="utf-8")
             sources = wheel_sources(wheel)
+            spliced = splice_runtime(asm.read_text(encoding="utf-8"), sources)
         except EmAsmError as exc:
             raise BuildError(str(exc)) from exc
-        table = out / "static" / "emasm-table.js"
-        table.write_text(table_js(sources), encoding="utf-8")
-        print(f"  eval-free: {len(sources)} EM_ASM/EM_JS snippets -> static/emasm-table.js")
-        files.append("static/emasm-table.js")
+        asm.write_text(spliced, encoding="utf-8")
+        print(f"  eval-free: {len(sources)} EM_ASM/EM_JS snippets spliced into pyodide.asm.js")
     return files
 
 

@@ -243,20 +243,18 @@ def test_pyodide_eval_free_bundle(tmp_path: Path) -> None:
     build(options(root, web, mode="release", target="tiktok", runtime="pyodide", wheel=wheel,
                   eval_free=True, npm_cache=cache, server_origin="https://api.beanhop.example"))  # fmt: skip
     scripts = page_scripts((web / "index.html").read_text())
-    assert scripts[-4:] == [
+    assert scripts[-3:] == [
         "runtime/pyodide.js",
         "static/keyboard-shim.js",
-        "static/emasm-table.js",
         "static/pyodide-boot.js",
     ]
     for name in (*PYODIDE_FILES, FAKE_WHEEL_NAME):
         assert (web / "runtime" / name).is_file()
     asm = (web / "runtime" / "pyodide.asm.js").read_text()
-    assert "eval(" not in asm and "BeanhopEmAsm.get(func)" in asm
+    assert "eval(" not in asm and "ASM_CONSTS[start]=__beanhopEmAsm(func)" in asm
     with zipfile.ZipFile(web / "beanhop.zip") as archive:
         assert {"main.py", "game/main.py", "assets/sprites/bean.png"} <= set(archive.namelist())
-    table = (web / "static" / "emasm-table.js").read_text()
-    assert table.count("=> {") >= len(ASM_BODIES)
+    assert asm.count("=> {") >= len(ASM_BODIES) and "package rules (navigation)" in asm
     assert check(web).ok, [str(v) for v in check(web).violations]
 
 
@@ -266,7 +264,7 @@ def test_pyodide_without_eval_free_reports_the_runtime(tmp_path: Path) -> None:
     wheel = fake_wheel(tmp_path / FAKE_WHEEL_NAME)
     web = tmp_path / "web"
     build(options(root, web, runtime="pyodide", wheel=wheel, npm_cache=cache))
-    assert not (web / "static" / "emasm-table.js").exists()
+    assert "__beanhopEmAsm" not in (web / "runtime" / "pyodide.asm.js").read_text()
     found = [v for v in check(web).violations if v.rule == "eval"]
     assert found and all(v.path == "runtime/pyodide.asm.js" for v in found)
     assert all("--eval-free" in v.message for v in found)
@@ -385,27 +383,30 @@ def test_side_module_sources_match_what_emscripten_evaluates() -> None:
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_the_table_answers_the_runtimes_lookups(tmp_path: Path) -> None:
+def test_the_table_answers_the_runtimes_lookups_in_its_scope(tmp_path: Path) -> None:
     from bridge.build.emasm import table_js, wheel_sources
 
     sources = wheel_sources(fake_wheel(tmp_path / FAKE_WHEEL_NAME))
-    (tmp_path / "table.js").write_text(table_js(sources))
+    # As in the runtime: names the snippets use live in the enclosing scope, not on globalThis.
+    scope = "function scope() {\n  var UTF8ToString = (p) => 'str' + p;\n"
+    (tmp_path / "table.js").write_text(
+        scope + table_js(sources) + "  return __beanhopEmAsm;\n}\nmodule.exports = scope();\n"
+    )
     script = f"""
-      globalThis.UTF8ToString = (p) => "str" + p;
-      require({json.dumps(str(tmp_path / "table.js"))});
-      const get = globalThis.BeanhopEmAsm.get;
+      const get = require({json.dumps(str(tmp_path / "table.js"))});
       const s = {json.dumps(sources)};
       const out = {{ add: get(s[0])(2, 3), emjs: get(s[4])(1, 0), size: BeanhopEmAsm.size }};
       get(s[2])(7); out.touched = globalThis.beanhopTouched;
       out.open = get(s[3])(1);  // disabled by the package rules: logs instead
       try {{ get("(x) => {{ alert(x) }};"); }} catch (e) {{ out.missing = e.message; }}
+      out.hits = BeanhopEmAsm.hits;
       console.log(JSON.stringify(out));
     """
     result = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["add"] == 5 and out["emjs"] == 101 and out["touched"] == "str7"
-    assert out["size"] == 5 and out.get("open") is None
+    assert out["size"] == 5 and out["hits"] == 4 and out.get("open") is None
     assert "not in the table" in out["missing"]
     assert "package rules" in result.stderr + result.stdout
 
@@ -414,9 +415,11 @@ def test_the_splice_removes_every_eval_and_needs_both_sites() -> None:
     from bridge.build.emasm import EmAsmError, splice_runtime
     from bridge.check.rules import scan_text
 
-    spliced = splice_runtime(fake_runtime_js())
+    spliced = splice_runtime(fake_runtime_js(), ["() => { f() };"])
     assert scan_text(spliced, "pyodide.asm.js") == []
-    assert "ASM_CONSTS[start]=globalThis.BeanhopEmAsm.get(func)" in spliced
-    assert "moduleExports[name]=globalThis.BeanhopEmAsm.get(func)" in spliced
-    with pytest.raises(EmAsmError, match="not supported by --eval-free"):
-        splice_runtime(fake_runtime_js().replace("ASM_CONSTS[start]=eval(func)", ""))
+    assert "ASM_CONSTS[start]=__beanhopEmAsm(func)" in spliced
+    assert "moduleExports[name]=__beanhopEmAsm(func)" in spliced
+    assert spliced.index("var __beanhopEmAsm") < spliced.index("function addEmAsm(")
+    for broken in ("ASM_CONSTS[start]=eval(func)", "function addEmAsm("):
+        with pytest.raises(EmAsmError, match="not supported by --eval-free"):
+            splice_runtime(fake_runtime_js().replace(broken, ""), [])
