@@ -255,3 +255,35 @@ def test_lifecycle_balance_and_offline(page: Any, api: httpx.Client) -> None:
     page.uncheck("#tt-sim-offline")
     catalog = call(page, "http", {"url": "/api/catalog"})
     assert catalog["data"]["status"] == 200 and json.loads(catalog["data"]["body"])["items"]
+
+
+def test_without_frame_or_panel_slot_it_uses_the_whole_page(
+    browser: Any, static_server: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{static_server}/tests/bridge/js/bare.html")
+    page.wait_for_selector("body > #tt-sim-panel")
+    assert page.eval_on_selector("#tt-sim-panel", "e => getComputedStyle(e).position") == "fixed"
+    page.evaluate("TTMinisSim.configure({adSeconds: 30})")
+    start(page, "ad", "showRewardedAd", {"adUnitId": "u"})
+    page.wait_for_selector("body > #tt-sim-ad")
+    assert page.eval_on_selector("#tt-sim-ad", "e => getComputedStyle(e).position") == "fixed"
+    page.click("#tt-sim-ad-close")
+    assert result(page, "ad")["data"] == {"rewarded": False}
+    # No sandbox behind this static server: login fails cleanly, never hangs.
+    assert call(page, "login")["error"]["code"] == "platform_error"
+    context.close()
+
+
+def test_it_installs_nothing_when_ttminis_exists(browser: Any, static_server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{static_server}/tests/bridge/js/absent.html")
+    page.wait_for_function("window.TTBridge && window.TTMinisSim")
+    assert page.evaluate("TTMinisSim.installed") is False
+    assert page.evaluate("TTMinis.simulated") is None
+    page.evaluate("TTBridge.call('login', '{}')")
+    assert page.evaluate("Fake.count('login')") == 1, "calls reach the page's own TTMinis"
+    assert page.locator("#tt-sim-panel").count() == 0
+    context.close()
