@@ -143,13 +143,12 @@
     var g = game();
     if (lifecycleAttached || !g) { return; }
     try {
-      if (typeof g.onHide === 'function') {
+      // In TikTok's HTML runtime nothing but init exists before init(): try again later.
+      if (typeof g.onHide === 'function' && typeof g.onShow === 'function') {
         g.onHide(function (res) { emit('hide', res); });
-      }
-      if (typeof g.onShow === 'function') {
         g.onShow(function (res) { emit('show', res); });
+        lifecycleAttached = true;
       }
-      lifecycleAttached = true;
     } catch (e) {
       // The HTML SDK may refuse listeners before init(); init() attaches them again.
     }

@@ -416,3 +416,22 @@ def test_the_page_can_configure_the_bridge_before_loading_it(
     assert page.evaluate("Fake.inits") == [{"clientKey": "ck_from_config"}]
     assert call(page, "login")["error"]["code"] == "timeout", "configured default timeout"
     context.close()
+
+
+def test_lifecycle_listeners_attach_at_init_where_the_sdk_needs_it(
+    browser: Any, static_server: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{static_server}/tests/bridge/js/preinit.html")
+    page.wait_for_function("window.TTBridge")
+    assert page.evaluate("Fake.hideCbs.length") == 0
+    run(page, "await TTBridge.init({clientKey: 'ck'})")
+    assert page.evaluate("[Fake.inits.length, Fake.hideCbs.length, Fake.showCbs.length]") == [
+        1,
+        1,
+        1,
+    ]
+    run(page, "Fake.hide()")
+    assert [json.loads(e)["type"] for e in page.evaluate("TTBridge.inbox.slice()")] == ["hide"]
+    context.close()
