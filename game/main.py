@@ -45,6 +45,9 @@ async def main(options: Options | None = None) -> int:
     screen = pygame.display.set_mode((WIDTH, HEIGHT), flags)
     pygame.display.set_caption("Bean Hop")
     services = _services(options, where)
+    if where != "native":  # the browser's save lives in the platform's storage
+        await services.load_saved()
+        services.store.on_save = services.persist
     ctx = _context(options, where, services)
     services.start()
     manager = build_manager(ctx)

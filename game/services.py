@@ -24,6 +24,7 @@ T = TypeVar("T")
 AD_UNIT = "beanhop-rewarded"
 REVIVE_ITEM = "revive"
 HTTP_TIMEOUT_MS = 8000
+SAVE_KEY = "beanhop.save"
 
 
 class ServiceError(Exception):
@@ -46,27 +47,27 @@ class Job(Generic[T]):
     """A background coroutine a scene can poll once per frame."""
 
     def __init__(self, coro: Coroutine[Any, Any, T]) -> None:
-        self._task: asyncio.Task[T] = asyncio.ensure_future(coro)
+        self.task: asyncio.Task[T] = asyncio.ensure_future(coro)
 
     def done(self) -> bool:
-        return self._task.done()
+        return self.task.done()
 
     def result(self) -> T:
-        return self._task.result()
+        return self.task.result()
 
     def error(self) -> BaseException | None:
-        if not self._task.done() or self._task.cancelled():
+        if not self.task.done() or self.task.cancelled():
             return None
-        return self._task.exception()
+        return self.task.exception()
 
     def cancel(self) -> None:
-        self._task.cancel()
+        self.task.cancel()
 
     async def wait(self) -> None:
         """Until the coroutine has ended, however it ended."""
-        await asyncio.wait([self._task])
-        if not self._task.cancelled():
-            self._task.exception()  # retrieved: no "never retrieved" warning
+        await asyncio.wait([self.task])
+        if not self.task.cancelled():
+            self.task.exception()  # retrieved: no "never retrieved" warning
 
 
 @dataclass
@@ -157,8 +158,12 @@ class Services:
         self._jobs.append(job)
         return job
 
-    async def close(self) -> None:
-        """Cancel background work still running (at exit) and close the bridge."""
+    async def close(self, grace: float = 2.0) -> None:
+        """At exit: let background work (a run being saved) finish briefly, cancel the rest,
+        close the bridge."""
+        pending = [job for job in self._jobs if not job.done()]
+        if pending and grace > 0:
+            await asyncio.wait([job.task for job in pending], timeout=grace)
         for job in self._jobs:
             job.cancel()
         for job in self._jobs:
@@ -212,6 +217,25 @@ class Services:
 
     def _guest(self, reason: str) -> None:
         self.status, self.guest_reason, self.token = "guest", reason, ""
+
+    # ---- the platform's storage (the browser's save) ----------------------------------------
+
+    async def load_saved(self) -> None:
+        """Merge the save kept in the platform's storage into the local store."""
+        if self.bridge is None:
+            return
+        with contextlib.suppress(BridgeError):
+            self.store.merge(await self.bridge.get_storage(SAVE_KEY))
+
+    def persist(self, data: dict[str, Any]) -> None:
+        """Keep a copy of the save in the platform's storage (fire and forget)."""
+        if self.bridge is not None:
+            self.spawn(self._persist(data))
+
+    async def _persist(self, data: dict[str, Any]) -> None:
+        assert self.bridge is not None
+        with contextlib.suppress(BridgeError):
+            await self.bridge.set_storage(SAVE_KEY, data)
 
     # ---- the server -------------------------------------------------------------------------
 

@@ -1,13 +1,16 @@
 """What the game remembers locally: best score (as a guest), skin and sound settings.
 
-Natively a small JSON file; with no path (headless runs, the browser) it lives in memory only.
-A missing or corrupt file is simply a fresh start.
+Natively a small JSON file. In the browser there is no file: the game hands an ``on_save``
+callback that keeps a copy in the platform's storage (``bridge.set_storage``) and merges it back
+at start. Headless runs keep everything in memory. A missing or corrupt save is a fresh start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,21 +31,29 @@ def default_save_path() -> Path:
 
 
 class LocalStore:
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, *, on_save: Callable[[dict[str, Any]], None] | None = None
+    ) -> None:
         self.path = path
+        self.on_save = on_save
         self.data: dict[str, Any] = dict(DEFAULTS)
         if path is not None:
-            try:
-                loaded = json.loads(path.read_text())
-            except (OSError, ValueError):
-                loaded = {}
-            if isinstance(loaded, dict):
-                for key, default in DEFAULTS.items():
-                    value = loaded.get(key, default)
-                    if isinstance(value, type(default)) or (
-                        isinstance(default, float) and isinstance(value, int)
-                    ):
-                        self.data[key] = value
+            with contextlib.suppress(OSError, ValueError):
+                self.merge(json.loads(path.read_text()))
+
+    def merge(self, loaded: object) -> None:
+        """Take the well-typed values of a saved dict (unknown keys and odd types are ignored)."""
+        if not isinstance(loaded, dict):
+            return
+        for key, default in DEFAULTS.items():
+            value = loaded.get(key, default)
+            if isinstance(default, bool) or not isinstance(default, int | float):
+                ok = isinstance(value, type(default))
+            else:  # numbers: ints for floats are fine, bools are not numbers here
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+                value = type(default)(value) if ok else value
+            if ok:
+                self.data[key] = value
 
     @property
     def best_score(self) -> int:
@@ -63,6 +74,8 @@ class LocalStore:
         self.save()
 
     def save(self) -> None:
+        if self.on_save is not None:
+            self.on_save(dict(self.data))
         if self.path is None:
             return
         try:

@@ -11,7 +11,7 @@ from game.assets import WHITE
 from game.bot import Bot
 from game.scenes.base import Scene
 from game.ui import Button, centered
-from game.world import DT, HEIGHT, WIDTH, Input, World, wrap_dx
+from game.world import DT, HEIGHT, PIXELS_PER_POINT, WIDTH, Input, World, wrap_dx
 
 MAX_STEPS = 5  # after a long stall, catch up at most this many steps
 DRAG_START = 12  # pixels a pointer must move before it steers by dragging
@@ -59,6 +59,8 @@ class PlayScene(Scene):
             self._dragging = self._dragging or abs(event.pos[0] - start) > DRAG_START
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1:
             self._pointer, self._dragging = None, False
+        elif event.type in (pygame.WINDOWMINIMIZED, pygame.APP_WILLENTERBACKGROUND):
+            self.pause()
         super().handle_event(event)
 
     def on_tap(self, pos: tuple[int, int]) -> None:
@@ -106,8 +108,20 @@ class PlayScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         self.ctx.renderer.draw_world(surface, self.world, self.ctx.store.get("skin"))
+        self._draw_best(surface)
         self.ctx.renderer.draw_hud(surface, self.world)
         self.draw_buttons(surface)
+
+    def _draw_best(self, surface: pygame.Surface) -> None:
+        """A line at the height of the best score, so a record is something to aim at."""
+        best = self.ctx.services.best_score
+        y = int(self.world.screen_y(best * PIXELS_PER_POINT))
+        if best <= 0 or not 0 <= y < HEIGHT:
+            return
+        for x in range(0, WIDTH, 24):
+            pygame.draw.line(surface, WHITE, (x, y), (x + 12, y), 3)
+        label = self.ctx.assets.outlined("BEST", 20, WHITE)
+        surface.blit(label, (WIDTH - label.get_width() - 8, y - label.get_height() - 2))
 
 
 class PauseScene(Scene):

@@ -39,3 +39,15 @@ def test_an_unwritable_location_does_not_stop_the_game(tmp_path: Path) -> None:
     store = LocalStore(blocker / "save.json")  # a path under a file cannot be created
     store.record_best(7)
     assert store.best_score == 7
+
+
+def test_on_save_receives_every_change_and_merge_takes_well_typed_values() -> None:
+    saved: list[dict[str, object]] = []
+    store = LocalStore(None, on_save=saved.append)
+    store.set(skin="golden")
+    assert saved[-1]["skin"] == "golden"
+    store.merge({"best_score": 77, "muted": 1, "sfx_volume": True, "music_volume": 1, "x": 2})
+    assert store.best_score == 77 and store.get("muted") is False
+    assert store.get("sfx_volume") == 0.8 and store.get("music_volume") == 1.0
+    store.merge(["not", "a", "dict"])
+    assert store.best_score == 77
