@@ -319,7 +319,13 @@
       ctx.done(fail('not_supported', 'rewarded video ads are not available in this TikTok client'));
       return;
     }
-    var ad = g.createRewardedVideoAd({ adUnitId: args.adUnitId });
+    var ad;
+    try {
+      ad = g.createRewardedVideoAd({ adUnitId: args.adUnitId });
+    } catch (e) {
+      ctx.done(platformFailure('createRewardedVideoAd', e));
+      return;
+    }
     if (!ad || typeof ad.show !== 'function') {
       ctx.done(fail('platform_error', 'createRewardedVideoAd returned no ad'));
       return;

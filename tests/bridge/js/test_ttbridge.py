@@ -270,6 +270,12 @@ def test_ad_failures_map_to_codes(page: Any) -> None:
     # A late close after the rejection must not reward anything.
     run(page, "Fake.ads[2].close(true)")
     assert page.evaluate("Fake.ads[2].closeCbs.length") == 0
+    run(page, "window.create = TTMinis.game.createRewardedVideoAd")
+    run(page, "TTMinis.game.createRewardedVideoAd = () => { throw {errCode: 9, errMsg: 'x'}; }")
+    thrown = call(page, "showRewardedAd", {"adUnitId": "u"})
+    assert thrown["error"]["code"] == "platform_error"
+    assert thrown["error"]["platform"] == {"error_code": 9, "error_msg": "x"}
+    run(page, "TTMinis.game.createRewardedVideoAd = window.create")
     run(page, "Fake.showMode = 'resolve'; Fake.unavailable.push('createRewardedVideoAd')")
     assert call(page, "showRewardedAd", {"adUnitId": "u"})["error"]["code"] == "not_supported"
     assert page.evaluate("Fake.ads.length") == 3
