@@ -54,14 +54,19 @@ def run_pygbag(app: Path, template: Path, icon: Path, cdn: str, timeout: float) 
 
 def copy_pygbag_runtime(runtime_dir: Path, out: Path) -> list[str]:
     """Copies pygbag's runtime and the pygame-ce wheel into ``out/runtime``; returns the files."""
-    missing = [name for name in PYGBAG_RUNTIME_FILES if not (runtime_dir / name).is_file()]
+    missing = [
+        name
+        for name in PYGBAG_RUNTIME_FILES
+        if not (runtime_dir / name).is_file() or (runtime_dir / name).stat().st_size == 0
+    ]
     wheels = sorted(runtime_dir.glob(PYGAME_WHEEL_GLOB))
     if not wheels:
         missing.append(PYGAME_WHEEL_GLOB)
     if missing:
         listing = "\n".join(f"  {runtime_dir / name}" for name in missing)
         raise BuildError(
-            f"--runtime-dir {runtime_dir} lacks pygbag {PYGBAG_VERSION}'s runtime files:\n"
+            f"--runtime-dir {runtime_dir} lacks pygbag {PYGBAG_VERSION}'s runtime files "
+            "(missing or empty):\n"
             f"{listing}\n"
             "Copy them from https://pygame-web.github.io/cdn/ (same layout) on a machine with "
             "internet, or build with --runtime pyodide --wheel PATH (see docs/web.md)."

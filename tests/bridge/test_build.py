@@ -166,6 +166,7 @@ def test_runtime_dir_missing_files_are_listed(tmp_path: Path) -> None:
     runtime = tmp_path / "runtime"
     (runtime / PYGBAG_VERSION).mkdir(parents=True)
     (runtime / PYGBAG_VERSION / "pythons.js").write_text("/* only this one */\n")
+    (runtime / f"index-{PYGBAG_VERSION}-cp312.json").write_text("")  # empty counts as missing
     result = subprocess.run(
         [sys.executable, "-m", "bridge.build", "--root", str(root), "--out", str(tmp_path / "w"),
          "--runtime-dir", str(runtime)],
