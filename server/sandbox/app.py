@@ -38,6 +38,7 @@ def _routes() -> list[BaseRoute]:
         Route("/control/users", c.create_user, methods=["POST"]),
         Route("/control/users", c.list_users, methods=["GET"]),
         Route("/control/users/{open_id}", c.get_user, methods=["GET"]),
+        Route("/control/users/{open_id}", c.update_user, methods=["PATCH"]),
         Route("/control/login_codes", c.create_login_code, methods=["POST"]),
         Route("/control/orders", c.list_orders, methods=["GET"]),
         Route("/control/orders/{trade_order_id}", c.get_order, methods=["GET"]),

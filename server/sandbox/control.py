@@ -60,6 +60,22 @@ async def get_user(request: Request) -> JSONResponse:
     return JSONResponse(vars(sandbox_of(request).user(_path(request, "open_id"))))
 
 
+async def update_user(request: Request) -> JSONResponse:
+    """PATCH: set a test user's Beans balance and/or display name."""
+    sandbox, body = await _body(request)
+    user = sandbox.user(_path(request, "open_id"))
+    unknown = sorted(set(body) - {"beans", "display_name"})
+    if unknown:
+        raise ControlError("invalid_request", f"only beans and display_name can change: {unknown}")
+    beans = body.get("beans", user.beans)
+    if not is_int(beans) or not 0 <= beans <= MAX_BEANS:
+        raise ControlError("invalid_request", f"beans must be an integer from 0 to {MAX_BEANS}")
+    user.display_name = _text(body, "display_name") or user.display_name
+    user.beans = beans
+    sandbox.store.save(user)
+    return JSONResponse(vars(user))
+
+
 async def create_login_code(request: Request) -> JSONResponse:
     sandbox, body = await _body(request)
     code = sandbox.issue_code(

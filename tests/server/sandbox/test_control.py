@@ -46,6 +46,19 @@ async def test_users_are_created_listed_and_fetched(client: httpx.AsyncClient) -
     assert_control_error(again, 409, "conflict")
 
 
+async def test_users_beans_and_names_can_be_changed(client: httpx.AsyncClient) -> None:
+    await client.post("/control/users", json={"open_id": "p1", "beans": 10})
+    changed = await client.patch("/control/users/p1", json={"beans": 900})
+    assert changed.json()["beans"] == 900
+    renamed = await client.patch("/control/users/p1", json={"display_name": "Cy"})
+    assert renamed.json()["display_name"] == "Cy" and renamed.json()["beans"] == 900
+    for bad in ({"beans": -1}, {"open_id": "p2"}, {"display_name": ""}):
+        response = await client.patch("/control/users/p1", json=bad)
+        assert_control_error(response, 400, "invalid_request")
+    missing = await client.patch("/control/users/nobody", json={"beans": 1})
+    assert_control_error(missing, 404, "not_found")
+
+
 @pytest.mark.parametrize(
     "body",
     [{"beans": -1}, {"beans": "10"}, {"beans": True}, {"display_name": 5}, {"open_id": ""}, [1]],
