@@ -52,7 +52,10 @@ def serve(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     print(f"TikTok sandbox listening on http://{host}:{port}", flush=True)
     print(f"  webhooks to {args.webhook_url or '(none: deliveries are logged as failed)'}")
-    print(f"  state {'in ' + args.db if args.db else 'in memory'}", flush=True)
+    print(f"  state {'in ' + args.db if args.db else 'in memory'}")
+    print(
+        f"  drive it: SANDBOX_URL=http://{host}:{port} python -m server.sandbox orders", flush=True
+    )
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(message)s")
     uv_config = uvicorn.Config(app, log_level=args.log_level)
     uvicorn.Server(uv_config).run(sockets=[sock])
