@@ -7,12 +7,14 @@ from typing import Any
 import pygame
 
 from bridge.results import BridgeEvent
-from game.assets import WHITE
+from game.assets import GOLD, SHADOW, WHITE
 from game.bot import Bot
+from game.effects import Effects
 from game.scenes.base import Scene
 from game.ui import Button, centered
 from game.world import DT, HEIGHT, PIXELS_PER_POINT, WIDTH, Input, World, wrap_dx
 
+HINT_TICKS = 150  # the steering hint shows for the first seconds of a run
 MAX_STEPS = 5  # after a long stall, catch up at most this many steps
 DRAG_START = 12  # pixels a pointer must move before it steers by dragging
 LEFT_KEYS = (pygame.K_LEFT, pygame.K_a)
@@ -33,6 +35,8 @@ class PlayScene(Scene):
         self._pointer: tuple[float, float] | None = None  # where the press started, current x
         self._dragging = False
         self._accumulator = 0.0
+        self.effects = Effects()
+        self._hint: pygame.Surface | None = None
 
     def enter(self, payload: dict[str, Any]) -> None:
         world = payload.get("world")
@@ -41,6 +45,7 @@ class PlayScene(Scene):
         else:
             self.world = World(self.ctx.seed + self.ctx.runs)
             self.bot = Bot(self.world.seed) if self.ctx.autoplay else None
+            self.effects.clear()
         self._keys.clear()
         self._pointer, self._dragging, self._accumulator = None, False, 0.0
 
@@ -100,6 +105,7 @@ class PlayScene(Scene):
             self._accumulator -= DT
             inp = self.bot.decide(self.world) if self.bot else Input(self.steer())
             self.world.step(inp)
+            self.effects.emit(self.world)
             for name in self.world.events:
                 self.ctx.audio.play(name)
             if self.world.over:
@@ -108,9 +114,17 @@ class PlayScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         self.ctx.renderer.draw_world(surface, self.world, self.ctx.store.get("skin"))
+        self.effects.draw(surface, self.world)
         self._draw_best(surface)
         self.ctx.renderer.draw_hud(surface, self.world)
+        if self.world.ticks < HINT_TICKS and not self.world.revived:
+            self._draw_hint(surface)
         self.draw_buttons(surface)
+
+    def _draw_hint(self, surface: pygame.Surface) -> None:
+        if self._hint is None:
+            self._hint = _hint_card(self.ctx.assets.text("Hold left or right to steer", 24, WHITE))
+        surface.blit(self._hint, self._hint.get_rect(center=(WIDTH // 2, HEIGHT - 90)))
 
     def _draw_best(self, surface: pygame.Surface) -> None:
         """A line at the height of the best score, so a record is something to aim at."""
@@ -122,6 +136,17 @@ class PlayScene(Scene):
             pygame.draw.line(surface, WHITE, (x, y), (x + 12, y), 3)
         label = self.ctx.assets.outlined("BEST", 20, WHITE)
         surface.blit(label, (WIDTH - label.get_width() - 8, y - label.get_height() - 2))
+
+
+def _hint_card(text: pygame.Surface) -> pygame.Surface:
+    w, h = text.get_width() + 96, 54
+    card = pygame.Surface((w, h), pygame.SRCALPHA)
+    pygame.draw.rect(card, (*SHADOW, 170), (0, 0, w, h), border_radius=h // 2)
+    for x, d in ((24, -1), (w - 24, 1)):
+        tip = [(x + 10 * d, h // 2), (x - 6 * d, h // 2 - 11), (x - 6 * d, h // 2 + 11)]
+        pygame.draw.polygon(card, GOLD, tip)
+    card.blit(text, text.get_rect(center=(w // 2, h // 2)))
+    return card
 
 
 class PauseScene(Scene):
