@@ -386,11 +386,22 @@
 
   function balancePage(title, note, opts) {
     currentUser().then(function (user) {
+      var beans = el('p', { id: 'tt-sim-balance-beans', text: user.beans + ' Beans', style: { fontSize: '22px', fontWeight: '700' } });
+      // Sandbox Beans for testing purchases that need a balance.
+      function addBeans() {
+        sandbox('PATCH', '/control/users/' + enc(user.open_id), { beans: user.beans + 100 }).then(function (answer) {
+          if (answer.status !== 200) { log('adding Beans failed: HTTP ' + answer.status); return; }
+          user = answer.body;
+          beans.textContent = user.beans + ' Beans';
+          log('balance ' + user.beans + ' Beans');
+        }, function (res) { log('adding Beans failed: ' + res.error.error_msg); });
+      }
       var node = overlay('tt-sim-balance', [
         el('div', { text: title, style: { fontWeight: '700', fontSize: '18px' } }),
         el('p', { text: user.display_name + ' (' + user.open_id + ')', style: { fontSize: '12px', color: '#666' } }),
-        el('p', { id: 'tt-sim-balance-beans', text: user.beans + ' Beans', style: { fontSize: '22px', fontWeight: '700' } }),
+        beans,
         note ? el('p', { text: note, style: { color: '#666' } }) : null,
+        button('tt-sim-add-beans', '+100 sandbox Beans', false, addBeans),
         button('tt-sim-balance-close', 'Close', true, function () { remove(node); succeed(opts, {}); })
       ]);
     }, function (res) { failWith(opts, res); });
@@ -403,7 +414,7 @@
 
   function recharge(opts) {
     log('recharge ' + (opts && opts.tier_id));
-    balancePage('Recharge', 'Tier ' + (opts && opts.tier_id) + ': the simulator sells no Beans; sandbox users get Beans with POST /control/users.', opts);
+    balancePage('Recharge', 'Tier ' + (opts && opts.tier_id) + ': nothing is sold here; add sandbox Beans instead.', opts);
   }
 
   // ---- TTMinis.game: everything else -------------------------------------------------------

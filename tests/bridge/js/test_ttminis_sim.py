@@ -240,9 +240,17 @@ def test_lifecycle_balance_and_offline(page: Any, api: httpx.Client) -> None:
     }
     start(page, "bal", "navigateToBalance")
     page.wait_for_selector("#tt-sim-balance")
-    assert "Beans" in page.inner_text("#tt-sim-balance-beans")
+    assert page.inner_text("#tt-sim-balance-beans") == "0 Beans"
+    page.click("#tt-sim-add-beans")
+    page.wait_for_function(
+        "document.querySelector('#tt-sim-balance-beans').textContent === '100 Beans'"
+    )
     page.click("#tt-sim-balance-close")
     assert result(page, "bal")["ok"]
+    assert call(page, "checkBalance", {"amount": 100})["data"] == {"is_sufficient": True}
+    start(page, "re", "recharge", {"tier_id": "tier-1"})
+    page.click("#tt-sim-balance-close")
+    assert result(page, "re") == {"ok": True, "data": {}}
     assert call(page, "canIUse", {"schema": "createRewardedVideoAd"})["data"] == {"available": True}
     assert call(page, "setStorage", {"key": "best", "data": {"score": 3}})["ok"]
     assert call(page, "getStorage", {"key": "best"})["data"] == {"data": {"score": 3}}
