@@ -36,13 +36,12 @@ class ShopScene(Scene):
         self.message = ""
         self.items: list[dict[str, Any]] = []
         self._thumbs: dict[str, pygame.Surface] = {}
+        self._loaded = False
 
     def enter(self, payload: dict[str, Any]) -> None:
         self.back = str(payload.get("back", "title"))
         self.message = ""
-        services = self.ctx.services
-        if services.status != "connecting":
-            self.load_job = services.spawn(self._load())
+        self._loaded = False
         self._layout()
 
     async def _load(self) -> None:
@@ -102,12 +101,9 @@ class ShopScene(Scene):
         if self.load_job is not None and self.load_job.done():
             self.load_job.error()  # failures are kept in services.catalog_error
             self.load_job, changed = None, True
-        if (
-            self.ctx.services.status != "connecting"
-            and self.load_job is None
-            and not self.items
-            and self.frames == 1
-        ):
+        if not self._loaded and self.ctx.services.status != "connecting":
+            # once sign-in has settled (either way): fresh catalog, and the inventory if signed in
+            self._loaded = True
             self.load_job = self.ctx.services.spawn(self._load())
         if self.purchase_job is not None and self.purchase_job.done():
             if self.purchase_job.error() is not None and self.purchase is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bridge.transports import err, ok
 from game.world import Bean, Input, World
 from tests.game.conftest import Game
@@ -346,3 +348,21 @@ async def test_profile_chooses_owned_skins_and_sets_volumes(game: Game) -> None:
     assert game.ctx.audio.user_muted and game.ctx.store.get("muted") is True
     game.click("back")
     assert game.manager.name == "title"
+
+
+async def test_the_shop_opened_while_signing_in_loads_once_sign_in_settles(game: Game) -> None:
+    release = asyncio.Event()
+
+    async def slow_login(args: dict[str, object]) -> dict[str, object]:
+        await release.wait()
+        return ok({"code": "code-1"})
+
+    game.transport.set_handler("login", slow_login)
+    game.ctx.services.start()
+    game.click("shop")
+    await game.frames(10)
+    assert game.ctx.services.status == "connecting" and game.scene.items == []
+    assert not game.scene.button_at((300, 200))
+    release.set()
+    await game.frames(50, until=lambda: len(game.scene.items) == 3 and game.scene.load_job is None)
+    assert game.scene.button("buy:revive_pack").enabled
