@@ -91,12 +91,17 @@ def test_migrate(tmp_path: Path, database_url: str) -> None:
     assert run(tmp_path, "migrate", DATABASE_URL=database_url).returncode == 0
 
 
-def test_help(tmp_path: Path) -> None:
-    result = run(tmp_path, "--help")
-    assert result.returncode == 0
-    assert "serve" in result.stdout and "migrate" in result.stdout
-    serve = run(tmp_path, "serve", "--help")
-    assert "--host" in serve.stdout and "--port" in serve.stdout and "--workers" in serve.stdout
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from server.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    assert "serve" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = capsys.readouterr().out
+    assert "--host" in out and "--port" in out and "--workers" in out
 
 
 @pytest.mark.slow
