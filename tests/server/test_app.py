@@ -192,3 +192,32 @@ async def test_assets_and_web_dir_are_served(
         page = await api.client.get("/")
         assert page.status_code == 200 and "Bean Hop" in page.text
         assert (await api.client.get("/api/catalog")).status_code == 200
+
+
+async def test_catalog_prices_are_checked_with_tiktok(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    from server.app import check_catalog_prices
+
+    caplog.set_level("INFO", logger="server")
+    await check_catalog_prices(api.app.state.services)
+    checks = [r for r in api.tiktok_requests if r.url.path.endswith("/check_redeem_amounts/")]
+    assert checks and b'"token_amounts":[10,30,50]' in checks[-1].content
+    assert "TikTok accepts the catalog prices" in caplog.text
+
+
+async def test_unreachable_tiktok_at_start_only_warns(
+    settings_for: Callable[..., Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    import httpx
+
+    from server.app import check_catalog_prices
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    caplog.set_level("INFO", logger="server")
+    async for api in start_api(settings_for(), transport=httpx.MockTransport(refuse)):
+        await check_catalog_prices(api.app.state.services)
+        assert "could not check the catalog prices" in caplog.text
+        assert (await api.client.get("/healthz")).status_code == 200
