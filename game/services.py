@@ -212,7 +212,7 @@ class Services:
             self._guest("TikTok login failed" if exc.code is not ErrorCode.NETWORK else "offline")
         except ServiceError as exc:
             self._guest(exc.message)
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, ValueError):
             self._guest("unexpected server answer")
 
     def _guest(self, reason: str) -> None:
@@ -247,7 +247,8 @@ class Services:
         *,
         auth: bool = True,
         headers: dict[str, str] | None = None,
-    ) -> Any:
+    ) -> dict[str, Any]:
+        """The JSON object of a 2xx answer; anything else is a ServiceError with a message."""
         if self.bridge is None or self.server_url is None:
             raise ServiceError("offline")
         sent = {"Accept": "application/json", **(headers or {})}
@@ -269,9 +270,12 @@ class Services:
         except ValueError:
             data = {}
         if not 200 <= response.status < 300:
-            error = data.get("error", {}) if isinstance(data, dict) else {}
+            error = data.get("error") if isinstance(data, dict) else None
+            error = error if isinstance(error, dict) else {}
             message = str(error.get("message") or f"server error {response.status}")
             raise ServiceError(message, status=response.status, code=str(error.get("code", "")))
+        if not isinstance(data, dict):
+            raise ServiceError("unexpected server answer", status=response.status)
         return data
 
     def _set_inventory(self, data: Any) -> None:

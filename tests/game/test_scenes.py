@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bridge.transports import err, ok
 from game.world import Bean, Input, World
 from tests.game.conftest import Game
@@ -366,3 +368,22 @@ async def test_the_shop_opened_while_signing_in_loads_once_sign_in_settles(game:
     release.set()
     await game.frames(50, until=lambda: len(game.scene.items) == 3 and game.scene.load_job is None)
     assert game.scene.button("buy:revive_pack").enabled
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"status": 200, "headers": {}, "body": "[1, 2]"},
+        {"status": 200, "headers": {}, "body": "<html>proxy</html>"},
+        {"status": 502, "headers": {}, "body": "bad gateway"},
+        {"status": 200, "headers": {}, "body": '{"token": "t", "player": "not a dict"}'},
+    ],
+)
+async def test_odd_server_answers_at_login_mean_guest_mode(
+    game: Game, answer: dict[str, object]
+) -> None:
+    game.transport.script("http", ok(answer))
+    await game.settle()
+    assert game.ctx.services.status == "guest"
+    game.click("play")
+    assert game.manager.name == "play"
