@@ -129,13 +129,13 @@ async def shoot(out: Path) -> list[Path]:
 
     await frames(manager, surface, 40)
     save("title")
-    world = playing_world(3, 600)
+    world = playing_world(2, 440)
     switch(manager, "play", world=world)
     await frames(manager, surface, 1)
     save("play")
     switch(manager, "pause", world=world)
     save("pause")
-    bot = Bot(3)
+    bot = Bot(2)
     while not world.over:
         world.step(bot.decide(world))
     switch(manager, "gameover", world=world)
