@@ -142,15 +142,26 @@ class Services:
         self.coin_items: list[dict[str, Any]] = []
         self.catalog_error = ""
         self._ad_busy = False
+        self.ads_available = True
         self._login_job: Job[None] | None = None
         self._jobs: list[Job[Any]] = []
 
     # ---- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Begin the silent login in the background."""
+        """Begin the silent login and the ads feature check in the background."""
         if self._login_job is None:
             self._login_job = self.spawn(self.login())
+            self.spawn(self.check_ads())
+
+    async def check_ads(self) -> None:
+        """TikTok's canIUse for rewarded video; an unanswered check leaves ads on (the ad call
+        itself reports a real failure)."""
+        if self.bridge is None:
+            self.ads_available = False
+            return
+        with contextlib.suppress(BridgeError):
+            self.ads_available = await self.bridge.can_i_use("createRewardedVideoAd")
 
     def spawn(self, coro: Coroutine[Any, Any, T]) -> Job[T]:
         job = Job(coro)
@@ -321,8 +332,8 @@ class Services:
 
     async def watch_ad(self) -> AdOutcome:
         """Show one rewarded ad; only a view watched to the end rewards (never twice at once)."""
-        if self.bridge is None:
-            return AdOutcome(False, "Ads are unavailable")
+        if self.bridge is None or not self.ads_available:
+            return AdOutcome(False, "Ads are not available here")
         if self._ad_busy:
             return AdOutcome(False, "An ad is already playing")
         self._ad_busy = True

@@ -57,7 +57,9 @@ class GameOverScene(Scene):
     def _refresh_buttons(self) -> None:
         services = self.ctx.services
         offer = not self.world.revived and self.job is None
-        self.button("revive_ad").enabled = offer and services.bridge is not None
+        ad = self.button("revive_ad")
+        ad.enabled = offer and services.ads_available
+        ad.label = "Watch ad to revive" if services.ads_available else "Ads unavailable"
         tokens = services.inventory.count("revive")
         token = self.button("revive_token")
         token.enabled = offer and services.online and tokens > 0
@@ -193,8 +195,13 @@ class ResultsScene(Scene):
     def _refresh_buttons(self) -> None:
         saved = self.result is not None and self.result.saved
         b = self.button("double")
+        ads = self.ctx.services.ads_available
         b.enabled = (
-            saved and not self.doubled and self.double is None and self.world.coins_collected > 0
+            saved
+            and ads
+            and not self.doubled
+            and self.double is None
+            and self.world.coins_collected > 0
         )
         b.label = "Coins doubled" if self.doubled else "Double coins"
 

@@ -387,3 +387,16 @@ async def test_odd_server_answers_at_login_mean_guest_mode(
     assert game.ctx.services.status == "guest"
     game.click("play")
     assert game.manager.name == "play"
+
+
+async def test_no_rewarded_video_on_this_platform_means_no_ad_buttons(game: Game) -> None:
+    game.transport.set_handler("canIUse", lambda args: ok({"available": False}))
+    world = await to_game_over(game)
+    assert ("canIUse", {"schema": "createRewardedVideoAd"}) in game.transport.calls
+    button = game.scene.button("revive_ad")
+    assert not button.enabled and button.label == "Ads unavailable"
+    world.coins_collected = 4
+    game.click("skip")
+    await game.frames(20, until=lambda: game.scene.result is not None)
+    assert not game.scene.button("double").enabled
+    assert not any(m == "showRewardedAd" for m, _ in game.transport.calls)
