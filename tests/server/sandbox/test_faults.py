@@ -96,12 +96,12 @@ async def test_duplicate_sends_extra_signed_copies(
 
 
 async def test_delay_holds_the_first_attempt(client: httpx.AsyncClient, target: Target) -> None:
-    await set_faults(client, delay_seconds=1)
+    await set_faults(client, delay_seconds=2)
     _, trade_order_id = await order_for(client, "ord-late")
     (delivery_id,) = await pay(client, trade_order_id)
     early = (await client.get(f"/control/deliveries/{delivery_id}")).json()
     assert early["status"] == "pending"
-    assert early["faults"]["delay_seconds"] == 1
+    assert early["faults"]["delay_seconds"] == 2
     assert target.requests == []
     delivered = await wait_delivery(client, delivery_id, "delivered")
     assert len(delivered["attempts"]) == 1
