@@ -86,7 +86,8 @@ def app_from_environment() -> Any:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host  # noqa: S104
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{host}:{args.port}")
     settings = load_settings()
     if settings is None:
         return 2

@@ -221,3 +221,31 @@ async def test_unreachable_tiktok_at_start_only_warns(
         await check_catalog_prices(api.app.state.services)
         assert "could not check the catalog prices" in caplog.text
         assert (await api.client.get("/healthz")).status_code == 200
+
+
+async def test_sandbox_mode_mounts_the_sandbox_and_uses_it_as_tiktok(
+    settings_for: Callable[..., Settings],
+) -> None:
+    import httpx
+
+    from server.app import create_app
+    from server.db import Database
+
+    settings = settings_for(sandbox=True, public_base_url="http://game.test")
+    Database(settings.database_url).migrate()
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://game.test") as c,
+    ):
+        issued = await c.post("/sandbox/control/login_codes", json={"display_name": "Sam"})
+        assert issued.status_code == 201
+        session = await c.post("/api/session", json={"code": issued.json()["code"]})
+        assert session.status_code == 200, session.text
+        assert session.json()["player"]["display_name"] == "Sam"
+        headers = {"Authorization": f"Bearer {session.json()['token']}"}
+        order = await c.post("/api/orders", json={"item_id": "skin_golden"}, headers=headers)
+        assert order.status_code == 201, order.text
+        trade = await c.get(f"/sandbox/control/orders/{order.json()['trade_order_id']}")
+        assert trade.json()["order_id"] == order.json()["order_id"]
+        assert trade.json()["token_amount"] == 50
