@@ -19,8 +19,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.orm import Session
 
 from server import players
@@ -60,44 +61,56 @@ def receive(
     replay_of: int | None = None,
 ) -> Received:
     """Store a verified delivery and apply it, in one transaction; EnvelopeError when malformed."""
-    row = WebhookDelivery(
-        received_at=now,
-        source=source,
-        replay_of=replay_of,
-        signed_at=signed_at,
-        headers=json.dumps({k: v for k, v in headers.items() if k.lower() not in _PRIVATE_HEADERS}),
-        body=raw_body.decode("utf-8", errors="replace"),
-    )
+    row: dict[str, Any] = {
+        "received_at": now,
+        "source": source,
+        "replay_of": replay_of,
+        "signed_at": signed_at,
+        "headers": json.dumps(
+            {k: v for k, v in headers.items() if k.lower() not in _PRIVATE_HEADERS}
+        ),
+        "body": raw_body.decode("utf-8", errors="replace"),
+        "event": "",
+        "client_key": "",
+        "detail": "",
+    }
     try:
         envelope = parse_envelope(raw_body)
     except EnvelopeError as exc:
         with db.transaction() as session:
-            row.outcome, row.detail = "malformed", exc.message
-            session.add(row)
+            session.execute(
+                insert(WebhookDelivery).values(
+                    {**row, "outcome": "malformed", "detail": exc.message}
+                )
+            )
         raise
+    row |= {
+        "event": envelope.event[:128],
+        "client_key": envelope.client_key[:128],
+        "create_time": envelope.create_time,
+        "order_id": envelope.order_id[:64] or None,
+        "trade_order_id": envelope.trade_order_id[:128] or None,
+        "event_key": _event_key(envelope),
+        "outcome": "processing",
+    }
     with db.transaction() as session:
-        row.event, row.client_key, row.create_time = (
-            envelope.event,
-            envelope.client_key[:128],
-            envelope.create_time,
-        )
-        row.order_id = envelope.order_id[:64] or None
-        row.trade_order_id = envelope.trade_order_id[:128] or None
-        row.outcome = "processing"
-        session.add(row)
-        session.flush()
+        stored = insert(WebhookDelivery).values(row).returning(WebhookDelivery.id)
+        delivery_id = int(session.execute(stored).scalar_one())
         effect = dispatch(
             session,
             catalog,
             envelope,
             client_key=client_key,
-            delivery_id=row.id,
+            delivery_id=delivery_id,
             source=source,
             now=now,
         )
-        row.outcome, row.detail = effect.outcome, effect.detail
-        row.event_key = _event_key(envelope)
-        return Received(row.id, row.outcome, row.detail)
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id)
+            .values(outcome=effect.outcome, detail=effect.detail)
+        )
+        return Received(delivery_id, effect.outcome, effect.detail)
 
 
 def _event_key(envelope: Envelope) -> str | None:

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -71,15 +71,6 @@ def _record(
     return session.execute(stmt.returning(OrderEvent.id)).first() is not None
 
 
-def _has_refund(session: Session, order: Order) -> bool:
-    count = session.scalar(
-        select(func.count())
-        .select_from(OrderEvent)
-        .where(OrderEvent.order_id == order.order_id, OrderEvent.kind == "refund")
-    )
-    return bool(count)
-
-
 def apply_success(
     session: Session,
     catalog: Catalog,
@@ -105,7 +96,7 @@ def apply_success(
     order.paid_at = order.paid_at or now
     if is_sandbox is not None:
         order.is_sandbox = is_sandbox
-    if _has_refund(session, order):
+    if order.refunded_beans > 0:  # every refund event adds to it (amounts are positive)
         # Refunded before it was paid: the player gets nothing from this order, ever.
         order.status = "refunded"
         return Effect("applied", "paid after a refund: nothing granted")

@@ -7,11 +7,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from server.bench import orders
+from server.bench import orders, webhooks
 
 Subparsers = Any
 # Each benchmark registers its subcommand and sets `func(args) -> int`. Payments add webhooks.
-BENCHMARKS: list[Callable[[Subparsers], None]] = [orders.register]
+BENCHMARKS: list[Callable[[Subparsers], None]] = [orders.register, webhooks.register]
 
 
 def main(argv: list[str] | None = None) -> int:
