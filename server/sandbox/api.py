@@ -1,4 +1,4 @@
-"""TikTok's Open API endpoints (user info, trade orders, redeem amounts), answered like TikTok.
+"""TikTok's Open API endpoints (user info, trade orders, tiers, redeem amounts), as TikTok answers.
 
 Success: ``{"data": {...}, "error": {"code": "ok", "message": "", "log_id"}}``. Errors use the same
 envelope with ``data: {}``: string codes ``access_token_invalid`` (401), ``invalid_params`` (400,
@@ -21,6 +21,15 @@ from .state import Order, Token, new_id
 from .web import is_int, raise_api_fault, read_json, sandbox_of
 
 MIN_REDEEM, MAX_REDEEM = 1, 1_000_000
+# Recharge tiers: Beans -> USD price (100 Beans = USD 1.19 as in TikTok's example); the first id
+# is the one in TikTok's documentation.
+TIERS = {
+    "1731381720000100": (100, "1.19"),
+    "sbx_tier_70": (70, "0.83"),
+    "sbx_tier_350": (350, "4.16"),
+    "sbx_tier_700": (700, "8.33"),
+    "sbx_tier_1400": (1400, "16.66"),
+}
 USER_FIELDS = (
     "open_id",
     "union_id",
@@ -163,3 +172,27 @@ async def check_redeem_amounts(request: Request) -> JSONResponse:
     if not isinstance(amounts, list) or not amounts or not all(is_int(a) for a in amounts):
         raise invalid("token_amounts is required: a non-empty list of integers")
     return ok(sandbox, {"valid": all(_valid_amount(a) for a in amounts)})
+
+
+def _tier(tier_id: str) -> dict[str, Any]:
+    beans, price = TIERS[tier_id]
+    return {
+        "tier_id": tier_id,
+        "tier_name": f"pd_beans_showcase_{beans}",
+        "token_amount": beans,
+        "token_type": "BEANS",
+        "price": price,
+        "currency": "USD",
+        "symbol": "$",
+    }
+
+
+async def get_tier_infos(request: Request) -> JSONResponse:
+    """Known tiers by id; unknown ids are left out of ``tier_infos``."""
+    sandbox, _ = await _begin(request, kinds=("access", "client"))
+    body = await _json_object(request)
+    _check_token_type(body.get("token_type"))
+    ids = body.get("tier_ids")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        raise invalid("tier_ids is required: a non-empty list of strings")
+    return ok(sandbox, {"tier_infos": {i: _tier(i) for i in ids if i in TIERS}})

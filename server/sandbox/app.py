@@ -35,6 +35,7 @@ def _routes() -> list[BaseRoute]:
         *_tiktok("/v2/minis/trade_order/create/", api.create_order, ["POST"]),
         *_tiktok("/v2/minis/trade_order/query/", api.query_order, ["POST"]),
         *_tiktok("/v2/minis/utility/check_redeem_amounts/", api.check_redeem_amounts, ["POST"]),
+        *_tiktok("/v2/minis/utility/get_tier_infos/", api.get_tier_infos, ["POST"]),
         Route("/control/users", c.create_user, methods=["POST"]),
         Route("/control/users", c.list_users, methods=["GET"]),
         Route("/control/users/{open_id}", c.get_user, methods=["GET"]),

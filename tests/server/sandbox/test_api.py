@@ -241,3 +241,19 @@ async def test_user_info_is_rate_limited_per_minute() -> None:
         assert (await client.get(url, headers=bearer(other))).status_code == 200
         clock.advance(61)
         assert (await client.get(url, headers=bearer(tokens))).status_code == 200
+
+
+async def test_get_tier_infos(client: httpx.AsyncClient) -> None:
+    tokens = await login(client)
+    url = "/v2/minis/utility/get_tier_infos/"
+    body = {"token_type": "BEANS", "tier_ids": ["sbx_tier_350", "unknown"]}
+    tiers = (await client.post(url, headers=bearer(tokens), json=body)).json()["data"]
+    assert list(tiers["tier_infos"]) == ["sbx_tier_350"]
+    assert tiers["tier_infos"]["sbx_tier_350"]["token_amount"] == 350
+    for bad in (
+        {"token_type": "BEANS"},
+        {"token_type": "BEANS", "tier_ids": [1]},
+        {"tier_ids": ["x"]},
+    ):
+        response = await client.post(url, headers=bearer(tokens), json=bad)
+        assert_api_error(response, 400, "invalid_params")

@@ -58,6 +58,23 @@ DOC_REDEEM = {
     "data": {"valid": True},
     "error": {"code": "ok", "message": "", "log_id": "20241125114034036EE8AEADBAF91D5E93"},
 }
+DOC_TIERS = {
+    "data": {
+        "tier_infos": {
+            "1731381720000100": {
+                "tier_id": "1731381720000100",
+                "tier_name": "pd_beans_showcase_100",
+                "token_amount": 100,
+                "token_type": "BEANS",
+                "price": "1.19",
+                "currency": "USD",
+                "symbol": "$",
+            }
+        }
+    },
+    # TikTok's example spells it "log_od"; every other example says "log_id".
+    "error": {"code": "ok", "message": "", "log_id": "202411190743174589DAA30620D104990F"},
+}
 DOC_API_ERROR = {
     "data": {},
     "error": {
@@ -145,6 +162,13 @@ async def test_open_api_shapes(client: httpx.AsyncClient) -> None:
         json={"token_type": "BEANS", "token_amounts": [100]},
     )
     assert_same_shape(redeem.json(), DOC_REDEEM)
+    tiers = await client.post(
+        "/v2/minis/utility/get_tier_infos/",
+        headers=bearer(tokens),
+        json={"token_type": "BEANS", "tier_ids": ["1731381720000100"]},
+    )
+    assert_same_shape(tiers.json(), DOC_TIERS)
+    assert tiers.json()["data"] == DOC_TIERS["data"]
     denied = await client.get("/v2/user/info/?fields=open_id")
     assert_same_shape(denied.json(), DOC_API_ERROR)
 
