@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help dev test lint fmt clean venv browser build bench
+.PHONY: help dev test lint fmt clean venv browser build bench check-web
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,10 +35,13 @@ browser: ## install Debian's chromium for the browser tests (only as root; other
 	fi
 
 dev: $(STAMP) ## build the web game, start the server with the TikTok sandbox, print the URL
-	@$(PY) -m bridge.dev
+	@$(PY) -m bridge.dev $(ARGS)
 
-build: $(STAMP) ## build the web game into dist/web
-	@$(PY) -m bridge.build
+build: $(STAMP) ## build the web game into dist/web (options: make build ARGS="--release ...")
+	@$(PY) -m bridge.build $(ARGS)
+
+check-web: $(STAMP) ## check dist/web against TikTok's package rules
+	@$(PY) -m bridge.check dist/web
 
 test: $(STAMP) browser ## install what is missing and run ruff, mypy and the whole test suite
 	@echo "==> ruff"

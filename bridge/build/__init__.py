@@ -46,7 +46,7 @@ def _say(message: str) -> None:
 
 
 def _copy_bridge_js(options: BuildOptions, out: Path) -> None:
-    names = ["ttbridge.js"] + (["ttminis-sim.js"] if options.dev else [])
+    names = ["ttbridge.js"] + (["ttminis-sim.js"] if options.simulator else [])
     for name in names:
         source = options.root / "bridge" / "js" / name
         if not source.is_file():

@@ -46,6 +46,11 @@ class BuildOptions:
         return self.mode == "dev"
 
     @property
+    def simulator(self) -> bool:
+        """The TTMinis simulator: development web builds only (TikTok brings the real SDK)."""
+        return self.dev and self.target == "web"
+
+    @property
     def self_contained(self) -> bool:
         return self.runtime == "pyodide" or self.runtime_dir is not None
 

@@ -187,7 +187,7 @@ def test_runtime_dir_makes_a_self_contained_tiktok_bundle(tmp_path: Path) -> Non
     root = make_project(tmp_path / "project")
     runtime = fake_pygbag_runtime(tmp_path / "runtime")
     web = tmp_path / "web"
-    build(options(root, web, mode="release", target="tiktok", runtime_dir=runtime,
+    build(options(root, web, mode="dev", target="tiktok", runtime_dir=runtime,
                   server_origin="https://api.beanhop.example"))  # fmt: skip
     for name in PYGBAG_RUNTIME_FILES:
         assert (web / "runtime" / name).read_bytes() == (runtime / name).read_bytes()
@@ -197,6 +197,7 @@ def test_runtime_dir_makes_a_self_contained_tiktok_bundle(tmp_path: Path) -> Non
     assert scripts[1] == "static/tt-init.js"
     assert scripts[-1] == f"runtime/{PYGBAG_VERSION}/pythons.js"
     assert "TTMinis.game.init({ clientKey:" in (web / "static" / "tt-init.js").read_text()
+    assert "ttminis-sim.js" not in scripts and not (web / "js" / "ttminis-sim.js").exists()
     boot = (web / "static" / "boot-config.js").read_text()
     assert '"packageIndex": "runtime/"' in boot and '"selfContained": true' in boot
     config = json.loads((web / "minigame.config.json").read_text())

@@ -42,12 +42,12 @@ GAME_W, GAME_H = 360, 640
 PROBE = """
 import gc, json
 from game.scenes.base import SceneManager
-_m = next(o for o in gc.get_objects() if isinstance(o, SceneManager))
-_s = _m.current
+_m = next((o for o in gc.get_objects() if isinstance(o, SceneManager)), None)
+_s = _m.current if _m is not None else None  # None: main() has not built its scenes yet
 _p = getattr(_s, "purchase", None)
 json.dumps({
-    "scene": _m.name,
-    "online": _s.ctx.services.online,
+    "scene": _m.name if _m is not None else None,
+    "online": _s is not None and _s.ctx.services.online,
     "purchase": _p.state if _p is not None else None,
     "buttons": [
         {"id": b.id, "x": b.rect.centerx, "y": b.rect.centery, "enabled": b.enabled,
