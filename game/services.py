@@ -11,77 +11,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from bridge import Bridge, BridgeError, ErrorCode
 from bridge.results import BridgeEvent
+from game import purchases
+from game.errors import ServiceError
+from game.jobs import Job
+from game.purchases import Purchase
 from game.storage import LocalStore
 
 T = TypeVar("T")
+__all__ = [
+    "AdOutcome",
+    "Inventory",
+    "Job",
+    "Purchase",
+    "RunResult",
+    "ServiceError",
+    "Services",
+    "quietly",
+]
 AD_UNIT = "beanhop-rewarded"
 REVIVE_ITEM = "revive"
 HTTP_TIMEOUT_MS = 8000
 SAVE_KEY = "beanhop.save"
 
 
-class ServiceError(Exception):
-    """A server or platform call that failed; ``message`` is fit to show the player."""
-
-    def __init__(self, message: str, *, status: int = 0, code: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-
-
 async def quietly(coro: Coroutine[Any, Any, Any]) -> None:
     """Run fire-and-forget server work whose failure the player need not see."""
     with contextlib.suppress(ServiceError):
         await coro
-
-
-class Job(Generic[T]):
-    """A background coroutine a scene can poll once per frame."""
-
-    def __init__(self, coro: Coroutine[Any, Any, T]) -> None:
-        self.task: asyncio.Task[T] = asyncio.ensure_future(coro)
-
-    def done(self) -> bool:
-        return self.task.done()
-
-    def result(self) -> T:
-        return self.task.result()
-
-    def error(self) -> BaseException | None:
-        if not self.task.done() or self.task.cancelled():
-            return None
-        return self.task.exception()
-
-    def cancel(self) -> None:
-        self.task.cancel()
-
-    async def wait(self) -> None:
-        """Until the coroutine has ended, however it ended."""
-        await asyncio.wait([self.task])
-        if not self.task.cancelled():
-            self.task.exception()  # retrieved: no "never retrieved" warning
-
-
-@dataclass
-class Purchase:
-    """A Beans purchase in progress; ``state`` moves creating -> paying -> processing -> an end."""
-
-    item_id: str
-    state: str = "creating"  # creating | paying | processing | done | cancelled | failed
-    message: str = "Creating your order…"
-    order_id: str = ""
-
-    @property
-    def finished(self) -> bool:
-        return self.state in ("done", "cancelled", "failed")
 
 
 @dataclass
@@ -214,7 +176,7 @@ class Services:
             return
         try:
             login = await self.bridge.login()
-            data = await self._api("POST", "/api/session", {"code": login.code}, auth=False)
+            data = await self.api("POST", "/api/session", {"code": login.code}, auth=False)
             self.token = str(data["token"])
             self.player = dict(data.get("player") or {})
             await asyncio.gather(self.refresh_profile(), self.load_catalog())
@@ -250,7 +212,7 @@ class Services:
 
     # ---- the server -------------------------------------------------------------------------
 
-    async def _api(
+    async def api(
         self,
         method: str,
         path: str,
@@ -296,17 +258,17 @@ class Services:
             )
 
     async def refresh_profile(self) -> None:
-        data = await self._api("GET", "/api/me")
+        data = await self.api("GET", "/api/me")
         self.player = dict(data.get("player") or self.player)
         self.server_best = int(data.get("best_score") or 0)
         self._set_inventory(data.get("inventory"))
 
     async def refresh_inventory(self) -> None:
-        self._set_inventory(await self._api("GET", "/api/inventory"))
+        self._set_inventory(await self.api("GET", "/api/inventory"))
 
     async def load_catalog(self) -> None:
         try:
-            data = await self._api("GET", "/api/catalog", auth=False)
+            data = await self.api("GET", "/api/catalog", auth=False)
         except ServiceError as exc:
             self.catalog_error = exc.message
             return
@@ -319,7 +281,7 @@ class Services:
     async def consume_revive(self) -> bool:
         """Spend one revive token on the server; False when there is none left."""
         try:
-            data = await self._api(
+            data = await self.api(
                 "POST", "/api/inventory/consume", {"item_id": REVIVE_ITEM, "quantity": 1}
             )
         except ServiceError as exc:
@@ -348,7 +310,7 @@ class Services:
         return AdOutcome(True)
 
     async def claim_ad_reward(self, placement: str) -> dict[str, Any]:
-        data = await self._api("POST", "/api/ads/reward", {"placement": placement})
+        data = await self.api("POST", "/api/ads/reward", {"placement": placement})
         self._set_inventory(data.get("inventory") if isinstance(data, dict) else None)
         return data if isinstance(data, dict) else {}
 
@@ -357,7 +319,7 @@ class Services:
         if not self.online:
             return RunResult(self.store.best_score, 0, False, "Guest: coins are not saved")
         try:
-            data = await self._api("POST", "/api/runs", {"score": score, "coins": coins})
+            data = await self.api("POST", "/api/runs", {"score": score, "coins": coins})
         except ServiceError as exc:
             return RunResult(self.store.best_score, 0, False, f"Run not saved: {exc.message}")
         self.server_best = int(data.get("best_score") or self.server_best)
@@ -367,74 +329,14 @@ class Services:
     # ---- the shop ---------------------------------------------------------------------------
 
     def buy(self, item_id: str) -> tuple[Purchase, Job[None]]:
+        """Start a Beans purchase; the scene watches ``Purchase.state``."""
         purchase = Purchase(item_id)
-        return purchase, self.spawn(self._buy(purchase))
-
-    async def _buy(self, p: Purchase) -> None:
-        if not self.online or self.bridge is None:
-            p.state, p.message = "failed", "Purchases are unavailable in guest mode"
-            return
-        try:
-            order = await self._api(
-                "POST",
-                "/api/orders",
-                {"item_id": p.item_id},
-                headers={"Idempotency-Key": uuid.uuid4().hex},
-            )
-            p.order_id = str(order["order_id"])
-            p.state, p.message = "paying", "Confirm the payment in TikTok…"
-            try:
-                await self.bridge.pay(str(order["trade_order_id"]))
-            except BridgeError as exc:
-                if not await self._paid_anyway(p):
-                    p.state, p.message = _pay_failure(exc)
-                return
-            p.state, p.message = "processing", "Processing your purchase…"
-            await self._wait_fulfilled(p)
-        except ServiceError as exc:
-            p.state, p.message = "failed", f"Purchase failed: {exc.message}"
-        except (KeyError, TypeError, ValueError):
-            p.state, p.message = "failed", "Purchase failed: unexpected server answer"
-
-    async def _paid_anyway(self, p: Purchase) -> bool:
-        """After a failed pay sheet, ask once: the payment may have gone through regardless."""
-        try:
-            order = await self._api("GET", f"/api/orders/{p.order_id}")
-        except ServiceError:
-            return False
-        if order.get("fulfilled"):
-            await self._finish(p)
-            return True
-        return False
-
-    async def _wait_fulfilled(self, p: Purchase) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.purchase_timeout
-        while True:
-            order = await self._api("GET", f"/api/orders/{p.order_id}")
-            if order.get("fulfilled"):
-                await self._finish(p)
-                return
-            if order.get("status") == "refunded":
-                p.state, p.message = "failed", "The payment was refunded"
-                return
-            if loop.time() >= deadline:
-                break
-            await asyncio.sleep(self.poll_interval)
-        p.state = "failed"
-        p.message = "Still processing: the item will appear once TikTok confirms the payment"
-
-    async def _finish(self, p: Purchase) -> None:
-        await self.refresh_inventory()
-        title = next(
-            (str(i.get("title")) for i in self.catalog if i.get("id") == p.item_id), "Item"
-        )
-        p.state, p.message = "done", f"{title} is yours!"
+        return purchase, self.spawn(purchases.run(self, purchase))
 
     async def buy_with_coins(self, item_id: str) -> str:
         """Buy a cosmetic with coins; the server records it or refuses (never the client alone)."""
         try:
-            data = await self._api("POST", "/api/shop/coins", {"item_id": item_id})
+            data = await self.api("POST", "/api/shop/coins", {"item_id": item_id})
         except ServiceError as exc:
             return exc.message if exc.status == 409 else f"Could not buy: {exc.message}"
         self._set_inventory(data.get("inventory"))
@@ -449,9 +351,3 @@ _AD_ERRORS = {
     ErrorCode.NETWORK: "No connection for the ad",
     ErrorCode.CANCELLED: "Watch the whole ad to get the reward",
 }
-
-
-def _pay_failure(exc: BridgeError) -> tuple[str, str]:
-    if exc.code is ErrorCode.CANCELLED:
-        return "cancelled", "Purchase cancelled: no Beans were spent"
-    return "failed", f"Payment failed ({exc.code.value}): no Beans were spent"

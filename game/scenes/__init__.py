@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from game.scenes.base import Context, Scene, SceneManager
-from game.scenes.gameover import GameOverScene, ResultsScene
+from game.scenes.gameover import GameOverScene
 from game.scenes.play import PauseScene, PlayScene
 from game.scenes.profile import ProfileScene
+from game.scenes.results import ResultsScene
 from game.scenes.shop import ShopScene
 from game.scenes.title import TitleScene
 

@@ -20,6 +20,8 @@ from game.services import Services
 from game.storage import LocalStore
 from game.ui import Button, Painter
 
+AUTOPLAY_WAIT = 60  # frames the autoplay bot looks at a screen before it taps
+
 
 @dataclass
 class Context:

@@ -22,7 +22,7 @@ from game.scenes import Context, SceneManager, build_manager
 from game.services import Services
 from game.storage import LocalStore
 from game.ui import Painter
-from game.world import DT, HEIGHT, WIDTH
+from game.world import DT, HEIGHT, WIDTH, Bean, Input, World
 
 SERVER = "http://beanhop.test"
 CATALOG = {
@@ -111,6 +111,8 @@ class FakeServer:
             return 200, self.inventory()
         if (method, path) == ("POST", "/api/orders"):
             assert body is not None
+            if body["item_id"] not in {i["id"] for i in CATALOG["items"]}:
+                return 404, {"error": {"code": "unknown_item", "message": "No such item"}}
             n = len(self.orders) + 1
             order = {
                 "order_id": f"ord-{n}",
@@ -235,3 +237,20 @@ async def game(display: pygame.Surface, transport: FakeTransport, server: FakeSe
     g = Game(build_manager(ctx), ctx, transport, server, display)
     yield g
     await services.close()
+
+
+def finished_world(seed: int = 1) -> World:
+    world = World(seed)
+    world.bean = Bean(180, world.camera_y - 500)
+    world.step(Input(0.0))
+    assert world.over
+    return world
+
+
+async def to_game_over(game: Game) -> World:
+    await game.settle()
+    world = finished_world()
+    game.scene.go("gameover", world=world)
+    game.manager._switch()
+    assert game.manager.name == "gameover"
+    return world

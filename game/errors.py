@@ -1,0 +1,13 @@
+"""The game's one error type for server and platform work (a leaf: imports nothing)."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A server or platform call that failed; ``message`` is fit to show the player."""
+
+    def __init__(self, message: str, *, status: int = 0, code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
