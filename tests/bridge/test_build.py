@@ -117,6 +117,8 @@ def test_real_bundles_hold_the_page_the_game_and_its_assets(bundles: dict[str, P
         assert 'id="canvas"' in html and 'id="loading"' in html and 'id="progress"' in html
         assert ('id="tt-sim-panel"' in html) == (mode == "dev")
         assert "minis.js" not in html and "{{cookiecutter" not in html
+        site = html.split('id="site"', 1)[1].split(">", 1)[1].split("</script>", 1)[0]
+        compile(site, "pygbag-site", "exec")  # pygbag runs this Python before the game
         assert (web / "favicon.png").read_bytes() == (ROOT / "bridge/web/favicon.png").read_bytes()
         with zipfile.ZipFile(web / "beanhop.apk") as apk:
             names = set(apk.namelist())

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -236,3 +238,26 @@ def test_the_page_runs_under_a_strict_csp(page: Any, site: str) -> None:
     page.wait_for_function("() => Boolean(window.TTBridge && window.TTMinisSim.installed)")
     assert violations == []
     assert page.errors == []
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_keyboard_shim_adds_the_missing_export() -> None:
+    """SDL asks emscripten_compute_dom_pk_code(code) for each key; Pyodide 0.27.7 lacks it."""
+    shim = ROOT / "bridge" / "web" / "keyboard-shim.js"
+    script = f"""
+      global.window = global;
+      require({json.dumps(str(shim))});
+      const exports = {{}};
+      const pyodide = {{ _module: {{ UTF8ToString: (p) => p, LDSO: {{ loadedLibsByName: {{
+        __main__: {{ exports }} }} }} }} }};
+      const first = BeanhopKeyboard.install(pyodide);
+      const again = BeanhopKeyboard.install(pyodide);
+      const pk = exports.emscripten_compute_dom_pk_code;
+      console.log(JSON.stringify({{ first, again, codes: ["KeyA", "Space", "ArrowUp", "Enter",
+        "Escape", "ArrowLeft", "NoSuchKey", "toString"].map(pk) }}));
+    """
+    result = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["first"] is True and out["again"] is False
+    assert out["codes"] == [0x1E, 0x39, 0xE048, 0x1C, 0x01, 0xE04B, 0, 0]

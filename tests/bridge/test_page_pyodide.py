@@ -127,6 +127,10 @@ def play_and_buy(page: Any, url: str, label: str) -> None:
     wait_probe(page, "the title screen", lambda s: s["scene"] == "title")
     tap(page, GAME_W / 2, 300)  # not a button: the title's "tap anywhere to play"
     wait_probe(page, "a run", lambda s: s["scene"] == "play")
+    for key in ("ArrowLeft", "ArrowRight", "Space"):  # throws without the keyboard shim
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    assert page.errors == [], page.errors
 
     page.reload()
     page.wait_for_function("() => window.BeanhopBoot.state === 'started'", timeout=90_000)
