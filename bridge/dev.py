@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from bridge.build import BuildError, BuildOptions, build
+from bridge.build import BuildError, BuildOptions, build, stamp_path
 from bridge.build.options import DEFAULT_CDN
 from bridge.build.stage import input_files
 
@@ -45,13 +45,9 @@ def inputs_hash(root: Path, options: BuildOptions) -> str:
     return digest.hexdigest()
 
 
-def _stamp(options: BuildOptions) -> Path:
-    return options.out.parent / f".{options.out.name}-inputs.sha256"
-
-
 def rebuild_if_changed(options: BuildOptions) -> bool:
     """Builds unless the inputs match the last build's; returns whether it built."""
-    stamp = _stamp(options)
+    stamp = stamp_path(options.out)
     digest = inputs_hash(options.root, options)
     built = (options.out / "index.html").is_file() and stamp.is_file()
     if built and stamp.read_text().strip() == digest:

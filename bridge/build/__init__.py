@@ -41,6 +41,11 @@ class BuildResult:
         return sum(s[0] for s in self.sizes.values()), sum(s[1] for s in self.sizes.values())
 
 
+def stamp_path(out: Path) -> Path:
+    """Where ``python -m bridge.dev`` keeps the inputs' hash of the bundle in ``out``."""
+    return out.parent / f".{out.name}-inputs.sha256"
+
+
 def _say(message: str) -> None:
     print(message, flush=True)
 
@@ -148,6 +153,7 @@ def build(options: BuildOptions) -> BuildResult:
             config = json.dumps(minigame_config(options), indent=2) + "\n"
             (out / "minigame.config.json").write_text(config, encoding="utf-8")
             _check(options, out)
+        stamp_path(options.out).unlink(missing_ok=True)  # bridge.dev's "up to date" no longer holds
         if options.out.exists():
             shutil.rmtree(options.out)
         options.out.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from typing import IO
 import httpx
 import pytest
 
-from bridge.build import BuildOptions
+from bridge.build import BuildOptions, build
 from bridge.dev import cdn_reachable, choose_port, inputs_hash, rebuild_if_changed
 from tests.bridge.test_build import make_project
 
@@ -130,6 +130,9 @@ def test_no_rebuild_when_nothing_changed(
     assert rebuild_if_changed(options) is True
     release = BuildOptions(root=root, out=tmp_path / "web", mode="release")
     assert inputs_hash(root, release) != inputs_hash(root, options)
+    # Another build into the same directory (make build) invalidates the dev loop's stamp.
+    build(release)
+    assert rebuild_if_changed(options) is True
 
 
 def test_ports_and_the_cdn_check() -> None:
