@@ -52,17 +52,22 @@ async def main(options: Options | None = None) -> int:
     services.start()
     manager = build_manager(ctx)
     stats = FrameStats()
+    status = 0
     try:
         await _loop(pygame, screen, manager, services, options, where, stats)
     finally:
-        if options.screenshot is not None:
-            options.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            pygame.image.save(screen, str(options.screenshot))
-        if options.stats is not None:
-            _write_stats(options.stats, stats, manager, ctx)
+        try:
+            if options.screenshot is not None:
+                options.screenshot.parent.mkdir(parents=True, exist_ok=True)
+                pygame.image.save(screen, str(options.screenshot))
+            if options.stats is not None:
+                _write_stats(options.stats, stats, manager, ctx)
+        except (OSError, pygame.error) as exc:
+            print(f"error: cannot write the requested output: {exc}", file=sys.stderr)
+            status = 1
         await services.close()
         pygame.quit()
-    return 0
+    return status
 
 
 def _services(options: Options, where: str) -> Services:

@@ -120,3 +120,11 @@ async def test_main_runs_in_process_with_no_server(tmp_path: Path) -> None:
     assert status == 0
     data = json.loads(stats.read_text())
     assert data["frames"] == 120 and data["scene"] == "play" and data["height"] > 0
+
+
+def test_an_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done = run_game("--headless", "--frames", "2", "--stats", str(blocker / "stats.json"))
+    assert done.returncode == 1
+    assert "cannot write" in done.stderr and "Traceback" not in done.stderr
