@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -67,6 +68,10 @@ class BuildOptions:
             )
         if self.wheel is not None and not self.wheel.is_file():
             raise BuildError(f"the wheel {self.wheel} does not exist")
+        if self.wheel is not None and not (
+            self.wheel.name.endswith(".whl") and zipfile.is_zipfile(self.wheel)
+        ):
+            raise BuildError(f"{self.wheel} is not a wheel (a .whl zip archive)")
         if self.runtime_dir is not None and self.runtime != "pygbag":
             raise BuildError("--runtime-dir holds pygbag's runtime; it needs --runtime pygbag")
         if self.runtime_dir is not None and not self.runtime_dir.is_dir():

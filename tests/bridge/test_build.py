@@ -230,6 +230,7 @@ def test_a_tiktok_build_fails_on_violations(tmp_path: Path) -> None:
         ({"eval_free": True}, "--eval-free needs --runtime pyodide"),
         ({"runtime": "pyodide"}, "PYGAME_WASM_WHEEL"),
         ({"runtime": "pyodide", "wheel": Path("/nonexistent.whl")}, "does not exist"),
+        ({"runtime": "pyodide", "wheel": Path(__file__)}, "is not a wheel"),
         ({"runtime_dir": Path("/nonexistent")}, "is not a directory"),
         ({"cdn": "https://cdn.example"}, "must end with '/'"),
     ],
