@@ -8,6 +8,7 @@ through `starlette.concurrency.run_in_threadpool` (or are plain `def`).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import threading
 from collections.abc import Iterator
@@ -64,13 +65,40 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     return engine
 
 
+class FairLock:
+    """A FIFO lock: SQLite writers of this process take turns in arrival order (threading.Lock
+    lets a newcomer overtake threads that have waited long, which shows as tail latency)."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: collections.deque[threading.Event] = collections.deque()
+        self._locked = False
+
+    def __enter__(self) -> FairLock:
+        with self._mutex:
+            if not self._locked:
+                self._locked = True
+                return self
+            turn = threading.Event()
+            self._waiters.append(turn)
+        turn.wait()  # the lock is handed over to us, still held
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()
+            else:
+                self._locked = False
+
+
 class Database:
     """One engine per process; `transaction()` for writes, `read()` for reads."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
-        self._write_lock = threading.Lock()
+        self._write_lock = FairLock()
         if self.is_sqlite:
             self.engine = _sqlite_engine(self.url, echo=echo)
         else:

@@ -30,6 +30,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--warmup", type=int, default=100, help="orders before measuring")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="orders per second in all (paced, open loop); 0: each client as fast as it can",
+    )
     parser.set_defaults(func=run)
 
 
@@ -48,16 +54,22 @@ async def _login(client: httpx.AsyncClient, n: int) -> str:
 
 
 async def _fire(
-    client: httpx.AsyncClient, tokens: list[str], total: int, concurrency: int
+    client: httpx.AsyncClient, tokens: list[str], total: int, concurrency: int, rate: float = 0.0
 ) -> tuple[list[float], dict[int, int], float]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     counter = iter(range(total))
+    begin = time.perf_counter()
 
     async def worker(w: int) -> None:
         headers = {"Authorization": f"Bearer {tokens[w % len(tokens)]}"}
-        for _ in counter:
-            started = time.perf_counter()
+        for n in counter:
+            if rate > 0:  # order n is due at n / rate; latency counts from when it was due
+                due = begin + n / rate
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                started = due
+            else:
+                started = time.perf_counter()
             response = await client.post(
                 "/api/orders", json={"item_id": "revive_pack"}, headers=headers
             )
@@ -76,11 +88,13 @@ async def _bench(base: str, args: argparse.Namespace) -> int:
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         tokens = list(await asyncio.gather(*(_login(client, n) for n in range(args.players))))
         await _fire(client, tokens, args.warmup, args.concurrency)
-        latencies, statuses, elapsed = await _fire(client, tokens, args.orders, args.concurrency)
+        latencies, statuses, elapsed = await _fire(
+            client, tokens, args.orders, args.concurrency, args.rate
+        )
     p50, p95, p99 = (percentile(latencies, f) for f in (0.50, 0.95, 0.99))
-    print(
-        f"orders: {args.orders} at {args.concurrency} concurrent clients, {args.players} players,"
-    )
+    pace = f"paced at {args.rate:g}/s" if args.rate > 0 else "closed loop"
+    print(f"orders: {args.orders} from {args.concurrency} concurrent clients ({pace}),")
+    print(f"        {args.players} players logged in through the sandbox")
     print(f"        server: {args.workers} worker(s), SANDBOX=1, {args.database_url or 'SQLite'}")
     print(f"status: {dict(sorted(statuses.items()))}")
     print(
