@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -67,12 +68,26 @@ def test_screenshot_is_a_portrait_png(tmp_path: Path) -> None:
     assert pygame.image.load(str(shot)).get_size() == (360, 640)
 
 
-def test_runs_from_another_working_directory(tmp_path: Path) -> None:
-    env_root = str(ROOT)
+def test_runs_from_a_staged_app_folder_without_httpx_or_numpy(tmp_path: Path) -> None:
+    """As the web build stages it: game/, bridge/ and assets/ copied into an app folder."""
+    app = tmp_path / "app"
+    ignore = shutil.ignore_patterns("__pycache__", "js", "build", "check", "web")
+    for folder in ("game", "bridge", "assets"):
+        shutil.copytree(ROOT / folder, app / folder, ignore=ignore)
+    code = (
+        "import asyncio, sys, game, bridge\n"
+        f"assert game.__file__.startswith({str(app)!r}), game.__file__\n"
+        f"assert bridge.__file__.startswith({str(app)!r}), bridge.__file__\n"
+        "from game.main import main\n"
+        "from game.options import Options\n"
+        "status = asyncio.run(main(Options(headless=True, frames=30, autoplay=True)))\n"
+        "assert 'httpx' not in sys.modules and 'numpy' not in sys.modules, 'browser has neither'\n"
+        "sys.exit(status)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(app)}
     done = subprocess.run(
-        [sys.executable, "-c", f"import sys; sys.path.insert(0, {env_root!r}); "
-         "from game.__main__ import run; sys.exit(run(['--headless', '--frames', '2']))"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-c", code], cwd=tmp_path, env=env,
+        capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
 
