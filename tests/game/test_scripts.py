@@ -1,0 +1,43 @@
+"""The asset generator and the screenshot script keep working (they made what is committed)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pygame
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENES = {"title", "play", "pause", "gameover", "results", "shop", "shop_processing", "profile"}
+
+
+def run_script(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / name), *args],
+        cwd=ROOT,
+        env={**os.environ, "PYGAME_HIDE_SUPPORT_PROMPT": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_make_assets_draws_every_committed_image(tmp_path: Path) -> None:
+    done = run_script("make_assets.py", "--out", str(tmp_path), "--no-sounds")
+    assert done.returncode == 0, done.stderr
+    made = {p.relative_to(tmp_path) for p in tmp_path.rglob("*.png")}
+    committed = {p.relative_to(ROOT / "assets") for p in (ROOT / "assets").rglob("*.png")}
+    assert made == committed
+
+
+def test_screenshots_of_every_scene(tmp_path: Path) -> None:
+    done = run_script("screenshots.py", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    shots = {p.stem: p for p in tmp_path.glob("*.png")}
+    assert set(shots) == SCENES
+    for path in shots.values():
+        assert pygame.image.load(str(path)).get_size() == (360, 640)
+    assert {p.stem for p in (ROOT / "docs" / "screenshots").glob("*.png")} == SCENES
