@@ -133,18 +133,28 @@ class ShopScene(Scene):
             pygame.draw.rect(surface, CORAL, banner, border_radius=12)
             centered(surface, a.text(f"Purchases unavailable: {reason}", 20, WHITE), banner.centery)
         if not self.items:
-            text = (
-                "Loading the shop…"
-                if self.load_job
-                else (services.catalog_error or "The shop is empty")
-            )
-            centered(surface, a.outlined(text, 26, WHITE), HEIGHT // 2)
+            self._draw_empty(surface)
         for i, item in enumerate(self.items):
             self._draw_card(
                 surface, item, pygame.Rect(14, TOP + i * (CARD_H + 8), WIDTH - 28, CARD_H)
             )
         self.draw_buttons(surface)
         self._draw_status(surface)
+
+    def _draw_empty(self, surface: pygame.Surface) -> None:
+        a, services = self.ctx.assets, self.ctx.services
+        if self.load_job is not None or services.status == "connecting":
+            title, detail = "Loading the shop…", "One moment"
+        elif services.catalog_error:
+            title = "The shop is closed"
+            detail = f"It needs the game server ({services.catalog_error}). You can still play!"
+        else:
+            title, detail = "The shop is empty", "Come back soon"
+        box = pygame.Rect(30, HEIGHT // 2 - 90, WIDTH - 60, 170)
+        self.ctx.painter.panel(surface, box)
+        centered(surface, a.text(title, 30, INK), box.top + 40)
+        for i, line in enumerate(a.wrapped(detail, 20, box.width - 40, MUTED)):
+            centered(surface, line, box.top + 84 + i * 24)
 
     def _draw_wallet(self, surface: pygame.Surface) -> None:
         a = self.ctx.assets
