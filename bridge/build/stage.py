@@ -8,13 +8,9 @@ from pathlib import Path
 
 from bridge.build.options import BuildError
 
-MAIN_PY = """\
-import asyncio
-
-from game.main import main
-
-asyncio.run(main())
-"""
+# The app's entry point for pygbag (one line per statement: the source is a template, bridge/
+# itself imports nothing of the game).
+MAIN_PY = "import asyncio\n\nfrom game.main import main\n\nasyncio.run(main())\n"
 
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "tests", "test_*")
 # Build tooling and browser files stay out of the app: the page loads the JS itself.
