@@ -13,6 +13,7 @@ import gzip
 import json
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -133,6 +134,7 @@ def build(options: BuildOptions) -> BuildResult:
     options.validate()
     mode = f"{options.mode} build, target {options.target}, runtime {options.runtime}"
     _say(f"Building Bean Hop ({mode}{', eval-free' if options.eval_free else ''})")
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="beanhop-build-") as tmp:
         work = Path(tmp)
         app = work / APP_NAME
@@ -160,6 +162,7 @@ def build(options: BuildOptions) -> BuildResult:
         shutil.copytree(out, options.out)
     result = BuildResult(options.out, files, _sizes(options.out))
     _say(summary(result))
+    _say(f"Done in {time.monotonic() - started:.1f} s.")
     return result
 
 
