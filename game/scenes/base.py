@@ -85,6 +85,13 @@ class Scene:
 
     # ---- helpers for subclasses -------------------------------------------------------------
 
+    @property
+    def skin(self) -> str:
+        """The chosen skin while the server says it is owned; else the classic bean."""
+        chosen = str(self.ctx.store.get("skin"))
+        owned = chosen == "classic" or self.ctx.services.inventory.count(f"skin.{chosen}") > 0
+        return chosen if owned else "classic"
+
     def go(self, name: str, **payload: Any) -> None:
         self.request = (name, payload)
 

@@ -114,7 +114,7 @@ class GameOverScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         a, p = self.ctx.assets, self.ctx.painter
-        self.ctx.renderer.draw_world(surface, self.world, self.ctx.store.get("skin"))
+        self.ctx.renderer.draw_world(surface, self.world, self.skin)
         p.dim(surface, 160)
         p.panel(surface, pygame.Rect(24, 110, WIDTH - 48, 450))
         centered(surface, a.outlined("Game over", 54, CORAL), 160)

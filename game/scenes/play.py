@@ -113,7 +113,7 @@ class PlayScene(Scene):
                 return
 
     def draw(self, surface: pygame.Surface) -> None:
-        self.ctx.renderer.draw_world(surface, self.world, self.ctx.store.get("skin"))
+        self.ctx.renderer.draw_world(surface, self.world, self.skin)
         self.effects.draw(surface, self.world)
         self._draw_best(surface)
         self.ctx.renderer.draw_hud(surface, self.world)
@@ -203,7 +203,7 @@ class PauseScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         r = self.ctx.renderer
-        r.draw_world(surface, self.world, self.ctx.store.get("skin"))
+        r.draw_world(surface, self.world, self.skin)
         r.draw_hud(surface, self.world)
         p = self.ctx.painter
         p.dim(surface)

@@ -24,6 +24,7 @@ class ProfileScene(Scene):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.back = "title"
+        self._big: dict[str, pygame.Surface] = {}
 
     def enter(self, payload: dict[str, Any]) -> None:
         self.back = str(payload.get("back", "title"))
@@ -37,7 +38,7 @@ class ProfileScene(Scene):
 
     def _layout(self) -> None:
         owned = self.owned_skins()
-        chosen = self.ctx.store.get("skin")
+        chosen = self.skin
         self.buttons = [Button("back", pygame.Rect(14, 14, 48, 48), icon="back", style="dark")]
         for i, skin in enumerate(SKINS):
             rect = pygame.Rect(24 + i * 64, SKIN_Y, 56, 64)
@@ -93,7 +94,9 @@ class ProfileScene(Scene):
         r.draw_background(surface, 2400.0)
         centered(surface, a.outlined("Profile", 48, WHITE), 40)
         p.panel(surface, pygame.Rect(14, 80, WIDTH - 28, 200))
-        bean = pygame.transform.smoothscale(r.bean(self.ctx.store.get("skin")), (76, 88))
+        bean = self._big.get(self.skin)
+        if bean is None:
+            bean = self._big[self.skin] = pygame.transform.smoothscale(r.bean(self.skin), (76, 88))
         surface.blit(bean, (34, 100))
         surface.blit(a.text(services.display_name, 32), (128, 104))
         state = "Signed in" if services.online else "Guest (saved on this device)"

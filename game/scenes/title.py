@@ -86,7 +86,7 @@ class TitleScene(Scene):
         t = self.frames / 60
         centered(surface, a.image("ui/logo.png"), 148 + int(math.sin(t * 2) * 4))
         hop = abs(math.sin(t * 3)) * 60
-        bean = r.bean(self.ctx.store.get("skin"), 1, 1 if hop > 30 else (-1 if hop < 8 else 0))
+        bean = r.bean(self.skin, 1, 1 if hop > 30 else (-1 if hop < 8 else 0))
         surface.blit(bean, bean.get_rect(midbottom=(WIDTH // 2, 352 - hop)))
         plat = r.platforms[next(iter(r.platforms))]
         surface.blit(plat, plat.get_rect(midtop=(WIDTH // 2, 352)))

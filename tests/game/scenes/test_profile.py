@@ -21,3 +21,14 @@ async def test_profile_chooses_owned_skins_and_sets_volumes(game: Game) -> None:
     assert game.ctx.audio.user_muted and game.ctx.store.get("muted") is True
     game.click("back")
     assert game.manager.name == "title"
+
+
+async def test_a_skin_no_longer_owned_falls_back_to_the_classic_bean(game: Game) -> None:
+    game.server.items = {"skin.golden": 1}
+    await game.settle()
+    game.ctx.store.set(skin="golden")
+    assert game.scene.skin == "golden"
+    game.server.items = {}  # refunded
+    await game.ctx.services.refresh_inventory()
+    assert game.scene.skin == "classic"
+    assert game.ctx.store.get("skin") == "golden", "the choice stays for when it comes back"
