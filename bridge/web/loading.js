@@ -28,7 +28,7 @@
   function started() {
     if (state.started) return;
     state.started = true;
-    clearTimeout(state.timer);
+    clearInterval(state.timer);
     var box = byId("loading");
     if (box) box.hidden = true;
     document.body.classList.add("game-started");
@@ -46,7 +46,7 @@
   function fail(reason) {
     if (state.started || state.failed) return;
     state.failed = true;
-    clearTimeout(state.timer);
+    clearInterval(state.timer);
     var box = byId("load-error");
     if (!box) return;
     box.textContent = "";
@@ -76,9 +76,22 @@
     }
   }, true);
 
-  state.timer = setTimeout(function () {
-    fail("The runtime did not start within " + Math.round(timeoutMs / 1000) + " seconds.");
-  }, timeoutMs);
+  // The timeout counts from the last sign of progress (pygbag writes #status and #progress
+  // itself), so a slow but moving download is not mistaken for a dead one.
+  var lastSeen = "";
+  var lastChange = Date.now();
+  state.timer = setInterval(function () {
+    var status = byId("status");
+    var bar = byId("progress");
+    var seen = (status ? status.textContent : "") + "|" + (bar ? bar.value : "");
+    if (seen !== lastSeen) {
+      lastSeen = seen;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange >= timeoutMs) {
+      fail("The runtime did not start: no progress for " + Math.round(timeoutMs / 1000) +
+        " seconds.");
+    }
+  }, Math.min(1000, Math.max(100, timeoutMs / 10)));
 
   function absolute(path) {
     return new URL(path, document.baseURI).href;

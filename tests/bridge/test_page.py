@@ -215,7 +215,7 @@ def test_a_runtime_that_never_starts_times_out_with_a_message(page: Any, site: s
     page.goto(f"{site}/hang/")
     page.wait_for_selector("#load-error", state="visible", timeout=15_000)
     assert page.evaluate("window.stubLoaded") is True
-    assert "did not start within" in page.inner_text("#load-error")
+    assert "did not start: no progress for" in page.inner_text("#load-error")
     assert "--runtime pyodide" in page.inner_text("#load-error")
 
 
