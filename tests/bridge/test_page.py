@@ -25,8 +25,9 @@ import httpx
 import pytest
 
 from bridge.build import BuildOptions, build
+from bridge.build.options import PYGBAG_VERSION
 from tests.bridge.conftest import free_port, running
-from tests.bridge.test_build import project_ready
+from tests.bridge.test_build import fake_pygbag_runtime, project_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -89,12 +90,15 @@ def site(tmp_path_factory: pytest.TempPathFactory, stub_cdn: str) -> Iterator[st
     """Bundles of the real project under one WEB_DIR, served by python -m server (SANDBOX=1)."""
     project_ready()
     web = tmp_path_factory.mktemp("site")
+    runtime = fake_pygbag_runtime(tmp_path_factory.mktemp("runtime-dir"))
+    (runtime / PYGBAG_VERSION / "pythons.js").write_text(STUB_PYTHONS_JS)
     builds = {
         "": {"cdn": stub_cdn},
         "release": {"cdn": stub_cdn, "mode": "release"},
         "offline": {"cdn": "http://127.0.0.1:9/cdn/"},
         "hang": {"cdn": stub_cdn + "hang/", "load_timeout_ms": 1500},
         "csp": {"cdn": "stub/"},
+        "bundled": {"runtime_dir": runtime},
     }
     for name, kwargs in builds.items():
         build(BuildOptions(root=ROOT, out=web / name if name else web / "tmp-root", **kwargs))  # type: ignore[arg-type]
@@ -199,6 +203,20 @@ def test_simulator_pay_flow_against_the_server(page: Any, site: str) -> None:
             time.sleep(0.2)
             state = api.get(f"/api/orders/{order_id}", headers=auth).json()
         assert state["fulfilled"] is True and state["status"] == "paid", state
+    assert page.errors == []
+
+
+def test_a_self_contained_bundle_loads_its_runtime_from_itself(page: Any, site: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{site}/bundled/")
+    page.wait_for_function("window.BeanhopBoot.state === 'started'")
+    assert f"{site}/bundled/runtime/{PYGBAG_VERSION}/pythons.js" in requests
+    assert all(url.startswith(site) for url in requests), requests
+    assert page.evaluate("window.stubConfig.cdn") == f"runtime/{PYGBAG_VERSION}/"
+    assert page.evaluate("window.BeanhopBoot.absolute(window.BEANHOP_BOOT.packageIndex)") == (
+        f"{site}/bundled/runtime/"
+    )  # pygbag's package index (PYGPI), set by the page's Python
     assert page.errors == []
 
 
