@@ -121,6 +121,7 @@ async def _loop(
                 return
             manager.handle_event(event)
         for platform_event in services.events():
+            services.on_platform_event(platform_event)
             manager.platform_event(platform_event)
         dt = DT if fixed else min(MAX_DT, start - last)
         last = start

@@ -170,7 +170,14 @@ class Services:
             return "Signing in…"
         return f"Guest mode: purchases unavailable ({self.guest_reason})"
 
+    def on_platform_event(self, event: BridgeEvent) -> None:
+        """Back online as a guest: try signing in again."""
+        if event.type == "network" and event.data.get("online") and self.status == "guest":
+            self.status = "connecting"
+            self._login_job = self.spawn(self.login())
+
     async def login(self) -> None:
+        self.status = "connecting"
         if self.bridge is None or self.server_url is None:
             self._guest("offline")
             return

@@ -68,3 +68,16 @@ async def test_odd_server_answers_at_login_mean_guest_mode(
     assert game.ctx.services.status == "guest"
     game.click("play")
     assert game.manager.name == "play"
+
+
+async def test_back_online_a_guest_signs_in(game: Game) -> None:
+    game.server.down = True
+    await game.settle()
+    assert game.ctx.services.status == "guest"
+    game.server.down = False
+    game.transport.push_event("network", online=True)
+    for event in game.ctx.services.events():
+        game.ctx.services.on_platform_event(event)
+    assert game.ctx.services.status == "connecting"
+    await game.frames(100, until=lambda: game.ctx.services.online)
+    assert "Signed in as Hopper" in game.ctx.services.status_line
