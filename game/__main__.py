@@ -16,6 +16,7 @@ def run(argv: list[str] | None = None) -> int:
         os.environ["SDL_AUDIODRIVER"] = "dummy"
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from game.assets import AssetError
+    from game.errors import ConfigError
     from game.main import main
 
     try:
@@ -23,7 +24,7 @@ def run(argv: list[str] | None = None) -> int:
     except AssetError as exc:
         print(f"error: {exc} (regenerate with: python scripts/make_assets.py)", file=sys.stderr)
         return 1
-    except ValueError as exc:  # e.g. a bad BEANHOP_SIM_* value
+    except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""The game's one error type for server and platform work (a leaf: imports nothing)."""
+"""The game's error types (a leaf: imports nothing)."""
 
 from __future__ import annotations
 
@@ -11,3 +11,7 @@ class ServiceError(Exception):
         self.message = message
         self.status = status
         self.code = code
+
+
+class ConfigError(Exception):
+    """The game cannot start as configured (e.g. a bad BEANHOP_SIM_* value); says what to fix."""

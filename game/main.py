@@ -19,6 +19,7 @@ from typing import Any
 from bridge import Bridge, runtime
 from bridge.transports import auto_transport
 from game.assets import ASSETS_DIR, Assets
+from game.errors import ConfigError
 from game.options import Options
 from game.scenes import Context, SceneManager, build_manager
 from game.services import Services
@@ -75,8 +76,11 @@ def _services(options: Options, where: str) -> Services:
     if where != "native":
         return Services(Bridge(auto_transport(server_url="")), store, server_url="")
     server = options.server or (None if options.headless else DEFAULT_SERVER)
-    bridge = Bridge(auto_transport(server_url=server or DEFAULT_SERVER))
-    return Services(bridge, store, server_url=server)
+    try:
+        transport = auto_transport(server_url=server or DEFAULT_SERVER)
+    except ValueError as exc:  # the native simulator's BEANHOP_SIM_* settings
+        raise ConfigError(str(exc)) from exc
+    return Services(Bridge(transport), store, server_url=server)
 
 
 def _context(options: Options, where: str, services: Services) -> Context:

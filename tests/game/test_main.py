@@ -143,3 +143,13 @@ def test_an_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     done = run_game("--headless", "--frames", "2", "--stats", str(blocker / "stats.json"))
     assert done.returncode == 1
     assert "cannot write" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bad_simulator_setting_is_a_clear_error() -> None:
+    env_done = subprocess.run(
+        [sys.executable, "-m", "game", "--headless", "--frames", "2"],
+        cwd=ROOT, env={**os.environ, "BEANHOP_SIM_AD": "bogus"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert env_done.returncode == 2
+    assert "BEANHOP_SIM_AD" in env_done.stderr and "Traceback" not in env_done.stderr
