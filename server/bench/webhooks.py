@@ -6,7 +6,8 @@ a shuffled order. Checks that every order was granted exactly once (each deliver
 every player's inventory), and prints deliveries per second next to the raw SQLite rate of this
 machine measured in the same run: single-row write transactions (`BEGIN IMMEDIATE; INSERT;
 COMMIT`) on one connection with the server's pragmas (WAL, synchronous=NORMAL).
-Target: at least a quarter of the raw rate, zero double grants.
+Also prints, for scale, the rate of webhooks refused at the signature (no database work): the
+ceiling of the HTTP stack on this machine. Target: a quarter of the raw rate, zero double grants.
 """
 
 from __future__ import annotations
@@ -123,6 +124,20 @@ async def _fire(
     return outcomes, time.perf_counter() - started
 
 
+async def _http_ceiling(client: httpx.AsyncClient, total: int, concurrency: int) -> float:
+    """Requests/s of webhooks refused at the signature (no database): the HTTP stack's own cost."""
+    queue = iter(range(total))
+    headers = {"Content-Type": "application/json", "TikTok-Signature": f"t=1,s={'0' * 64}"}
+
+    async def worker() -> None:
+        for _ in queue:
+            await client.post("/webhooks/tiktok", content=b"{}", headers=headers)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return total / (time.perf_counter() - started)
+
+
 async def _bench(base: str, args: argparse.Namespace) -> dict[str, Any]:
     limits = httpx.Limits(
         max_connections=args.concurrency, max_keepalive_connections=args.concurrency
@@ -139,7 +154,14 @@ async def _bench(base: str, args: argparse.Namespace) -> dict[str, Any]:
             inventory = (await client.get("/api/inventory", headers=headers)).json()["items"]
             if inventory.get("revive", 0) != REVIVES_PER_ORDER * expected[owner]:
                 wrong.append(owner)
-    return {"outcomes": outcomes, "elapsed": elapsed, "deliveries": len(bodies), "wrong": wrong}
+        ceiling = await _http_ceiling(client, len(bodies), args.concurrency)
+    return {
+        "outcomes": outcomes,
+        "elapsed": elapsed,
+        "deliveries": len(bodies),
+        "wrong": wrong,
+        "ceiling": ceiling,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -156,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
     print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     print(f"webhook deliveries/s: {rate:,.0f}  ({result['elapsed']:.2f} s)")
     print(f"raw SQLite write transactions/s: {raw:,.0f}")
+    print(f"HTTP ceiling (401s, no database): {result['ceiling']:,.0f} requests/s")
     print(f"ratio: {rate / raw:.3f} (target >= 0.25)")
     ok = double == 0 and outcomes["applied"] == args.orders and not result["wrong"]
     print(

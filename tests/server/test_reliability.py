@@ -366,3 +366,12 @@ def _allow_connections(admin_url: str, name: str, *, allow: bool) -> None:
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
                 (name,),
             )
+
+
+def test_the_webhook_benchmark_checks_its_grants(capsys: pytest.CaptureFixture[str]) -> None:
+    from server.bench.__main__ import main
+
+    assert main(["webhooks", "--orders", "6", "--players", "2", "--raw-seconds", "0.1"]) == 0
+    out = capsys.readouterr().out
+    assert "applied 6, duplicate 18" in out and "exactly once for every order" in out
+    assert "raw SQLite write transactions/s" in out and "webhook deliveries/s" in out
