@@ -31,6 +31,7 @@ def consume(ctx: Services, *, player_id: int, item_id: str, quantity: int) -> di
     if not 1 <= quantity <= MAX_CONSUME:
         raise BadRequest(f"quantity must be between 1 and {MAX_CONSUME}", code="invalid_quantity")
     with ctx.db.transaction() as session:
+        lock_player(session, player_id=player_id)
         try:
             ledger.append(
                 session,

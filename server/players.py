@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from server.errors import AccessTokenInvalid, InvalidGrant, NotFound
+from server.errors import AccessTokenInvalid, InvalidGrant, Unauthorized
 from server.models import Player
 from server.services import Services
 from server.tiktok import TokenSet
@@ -26,6 +26,13 @@ from server.tiktok import TokenSet
 T = TypeVar("T")
 REFRESH_MARGIN = timedelta(seconds=120)
 _refresh_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _gone() -> Unauthorized:
+    # A valid session whose player is gone (a reset database): the client must log in again.
+    return Unauthorized(
+        "this session's player no longer exists: log in again", code="invalid_token"
+    )
 
 
 def public(player: Player) -> dict[str, Any]:
@@ -75,7 +82,7 @@ async def login(ctx: Services, *, code: str) -> Player:
 def get_player(session: Session, *, player_id: int) -> Player:
     player = session.get(Player, player_id)
     if player is None:
-        raise NotFound("no such player", code="unknown_player")
+        raise _gone()
     return player
 
 
@@ -93,7 +100,7 @@ def stored_tokens(ctx: Services, session: Session, *, player_id: int) -> StoredT
         ).where(Player.id == player_id)
     ).first()
     if row is None:
-        raise NotFound("no such player", code="unknown_player")
+        raise _gone()
     if row.tokens_revoked_at is not None:
         return None, None, None
     return (
@@ -178,5 +185,5 @@ def lock_player(session: Session, *, player_id: int) -> Player:
     """The player's row, locked until the transaction ends (SQLite's write lock already is)."""
     player = session.scalars(select(Player).where(Player.id == player_id).with_for_update()).first()
     if player is None:
-        raise NotFound("no such player", code="unknown_player")
+        raise _gone()
     return player

@@ -11,6 +11,7 @@ from server.errors import BadRequest
 from server.inventory import view
 from server.ledger import COINS, LedgerReason
 from server.models import Player, Run
+from server.players import lock_player
 from server.services import Services
 
 
@@ -22,6 +23,7 @@ def record(ctx: Services, *, player_id: int, score: int, coins: int) -> dict[str
     granted = min(coins, ctx.settings.run_max_coins)
     now = ctx.clock()
     with ctx.db.transaction() as session:
+        lock_player(session, player_id=player_id)
         run = Run(player_id=player_id, score=score, coins=granted, created_at=now)
         session.add(run)
         session.flush()

@@ -249,3 +249,20 @@ async def test_sandbox_mode_mounts_the_sandbox_and_uses_it_as_tiktok(
         trade = await c.get(f"/sandbox/control/orders/{order.json()['trade_order_id']}")
         assert trade.json()["order_id"] == order.json()["order_id"]
         assert trade.json()["token_amount"] == 50
+
+
+async def test_a_session_whose_player_is_gone_is_401_everywhere(api: Api) -> None:
+    sessions = api.app.state.services.sessions
+    ghost = {"Authorization": f"Bearer {sessions.issue(player_id=999_999, open_id='gone')}"}
+    calls = [
+        ("GET", "/api/me", None),
+        ("POST", "/api/runs", {"score": 1, "coins": 1}),
+        ("POST", "/api/inventory/consume", {"item_id": "revive", "quantity": 1}),
+        ("POST", "/api/shop/coins", {"item_id": "skin_cocoa"}),
+        ("POST", "/api/ads/reward", {"placement": "free_coins"}),
+        ("POST", "/api/orders", {"item_id": "revive_pack"}),
+    ]
+    for method, path, body in calls:
+        response = await api.client.request(method, path, json=body, headers=ghost)
+        assert response.status_code == 401, (path, response.text)
+        assert response.json()["error"]["code"] == "invalid_token"
