@@ -137,9 +137,8 @@ def dispatch(
     if envelope.event in (EVENT_SUCCESS, EVENT_REFUND):
         return _trade_order_event(session, catalog, envelope, delivery_id, source, now)
     if envelope.event == EVENT_AUTHORIZATION_REMOVED:
-        if envelope.user_openid and players.forget_tokens(
-            session, open_id=envelope.user_openid, now=now
-        ):
+        open_id = envelope.user_openid or str((envelope.content or {}).get("open_id") or "")
+        if open_id and players.forget_tokens(session, open_id=open_id, now=now):
             return Effect("applied", "the player's TikTok tokens were forgotten")
         return Effect("ignored", "no such player")
     return Effect("ignored", f"nothing to do for {envelope.event[:64]!r}")

@@ -306,3 +306,21 @@ async def test_database_unavailable_is_503_and_the_retry_succeeds(api: Api, tmp_
     retry = await deliver(api, success_body(api, order))
     assert retry.status_code == 200 and retry.json()["outcome"] == "applied"
     assert await items(api, me) == {"revive": 5}
+
+
+async def test_authorization_removed_may_name_the_player_in_its_content(api: Api) -> None:
+    me = await login(api)
+    body = json.dumps(
+        {
+            "client_key": api.settings.tiktok_client_key,
+            "event": EVENT_AUTHORIZATION_REMOVED,
+            "create_time": 1,
+            "user_openid": "",
+            "content": json.dumps({"open_id": me.open_id}),
+        }
+    ).encode()
+    assert (await deliver(api, body)).json()["outcome"] == "applied"
+    unknown = envelope(
+        EVENT_AUTHORIZATION_REMOVED, client_key=api.settings.tiktok_client_key, user_openid="nobody"
+    )
+    assert (await deliver(api, unknown)).json()["outcome"] == "ignored"
