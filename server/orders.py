@@ -26,6 +26,7 @@ from server.services import Services
 
 OWNED_STATUSES = ("paid", "partially_refunded")
 _KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+_ORDER_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
 def new_order_id() -> str:
@@ -49,7 +50,7 @@ def public(order: Order) -> dict[str, Any]:
 def check_idempotency_key(key: str | None) -> str | None:
     if key is None:
         return None
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise BadRequest(
             "Idempotency-Key must be 1 to 200 printable ASCII characters",
             code="invalid_idempotency_key",
@@ -188,6 +189,8 @@ async def create_order(
 
 def get_order(session: Session, *, player_id: int, order_id: str) -> Order:
     """One of the player's own orders; someone else's is as unknown as a missing one (404)."""
+    if not _ORDER_ID.fullmatch(order_id):
+        raise NotFound(f"no order {order_id[:80]!r}", code="unknown_order")
     order = session.scalars(
         select(Order).where(Order.order_id == order_id, Order.player_id == player_id)
     ).first()

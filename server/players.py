@@ -35,6 +35,10 @@ def _gone() -> Unauthorized:
     )
 
 
+def _clean(text: str) -> str:
+    return text.replace("\x00", "")
+
+
 def public(player: Player) -> dict[str, Any]:
     return {
         "open_id": player.open_id,
@@ -71,10 +75,10 @@ async def login(ctx: Services, *, code: str) -> Player:
     """Exchange a `TTMinis.game.login` code, fetch the profile, upsert the player."""
     tokens = await ctx.tiktok.exchange_code(code)
     user = await ctx.tiktok.user_info(tokens.access_token)
-    profile = {
-        "union_id": user.union_id or None,
-        "display_name": user.display_name[:200],
-        "avatar_url": user.avatar_url,
+    profile = {  # TikTok's strings, made safe to store (PostgreSQL refuses NUL characters)
+        "union_id": _clean(user.union_id)[:128] or None,
+        "display_name": _clean(user.display_name)[:200],
+        "avatar_url": _clean(user.avatar_url)[:2000],
     }
     return await run_in_threadpool(_upsert, ctx, tokens, profile, ctx.clock())  # type: ignore[arg-type]
 
