@@ -15,6 +15,7 @@ neither does (and TikTok, having had no 200, retries). Outcomes:
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from server import players
 from server.catalog import Catalog
@@ -37,6 +39,7 @@ from server.webhooks import (
     EnvelopeError,
     parse_envelope,
 )
+from server.writer import writer_for
 
 _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 
@@ -48,19 +51,25 @@ class Received:
     detail: str
 
 
-def receive(
-    db: Database,
-    catalog: Catalog,
+@dataclass(frozen=True)
+class Incoming:
+    """A verified delivery, ready to store: its row and its envelope (None when malformed)."""
+
+    row: dict[str, Any]
+    envelope: Envelope | None
+    error: EnvelopeError | None = None
+
+
+def prepare(
     *,
-    client_key: str,
     raw_body: bytes,
     headers: Mapping[str, str],
     signed_at: int | None,
     now: datetime,
     source: str = "webhook",
     replay_of: int | None = None,
-) -> Received:
-    """Store a verified delivery and apply it, in one transaction; EnvelopeError when malformed."""
+) -> Incoming:
+    """Parse a verified body (no I/O) into the row to store."""
     row: dict[str, Any] = {
         "received_at": now,
         "source": source,
@@ -77,13 +86,7 @@ def receive(
     try:
         envelope = parse_envelope(raw_body)
     except EnvelopeError as exc:
-        with db.transaction() as session:
-            session.execute(
-                insert(WebhookDelivery).values(
-                    {**row, "outcome": "malformed", "detail": exc.message}
-                )
-            )
-        raise
+        return Incoming({**row, "outcome": "malformed", "detail": exc.message}, None, exc)
     row |= {
         "event": envelope.event[:128],
         "client_key": envelope.client_key[:128],
@@ -93,24 +96,59 @@ def receive(
         "event_key": _event_key(envelope),
         "outcome": "processing",
     }
+    return Incoming(row, envelope)
+
+
+def store(session: Session, catalog: Catalog, incoming: Incoming, *, client_key: str) -> Received:
+    """Insert the delivery row and apply its effect, in the caller's transaction."""
+    inserted = insert(WebhookDelivery).values(incoming.row).returning(WebhookDelivery.id)
+    delivery_id = int(session.execute(inserted).scalar_one())
+    if incoming.envelope is None:
+        return Received(delivery_id, "malformed", str(incoming.row["detail"]))
+    effect = dispatch(
+        session,
+        catalog,
+        incoming.envelope,
+        client_key=client_key,
+        delivery_id=delivery_id,
+        source=str(incoming.row["source"]),
+        now=incoming.row["received_at"],
+    )
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id)
+        .values(outcome=effect.outcome, detail=effect.detail)
+    )
+    return Received(delivery_id, effect.outcome, effect.detail)
+
+
+def receive(db: Database, catalog: Catalog, *, client_key: str, **delivery: Any) -> Received:
+    """Store a verified delivery and apply it, in one transaction; EnvelopeError when malformed.
+
+    `delivery`: the keyword arguments of `prepare`.
+    """
+    incoming = prepare(**delivery)
     with db.transaction() as session:
-        stored = insert(WebhookDelivery).values(row).returning(WebhookDelivery.id)
-        delivery_id = int(session.execute(stored).scalar_one())
-        effect = dispatch(
-            session,
-            catalog,
-            envelope,
-            client_key=client_key,
-            delivery_id=delivery_id,
-            source=source,
-            now=now,
+        received = store(session, catalog, incoming, client_key=client_key)
+    if incoming.error is not None:
+        raise incoming.error
+    return received
+
+
+async def receive_async(
+    db: Database, catalog: Catalog, *, client_key: str, **delivery: Any
+) -> Received:
+    """`receive` for the event loop: on SQLite through the group-commit writer."""
+    if not db.is_sqlite:
+        return await run_in_threadpool(
+            functools.partial(receive, db, catalog, client_key=client_key, **delivery)
         )
-        session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id)
-            .values(outcome=effect.outcome, detail=effect.detail)
-        )
-        return Received(delivery_id, effect.outcome, effect.detail)
+    incoming = prepare(**delivery)
+    work = functools.partial(store, catalog=catalog, incoming=incoming, client_key=client_key)
+    received = await writer_for(db).run(work)
+    if incoming.error is not None:
+        raise incoming.error
+    return received
 
 
 def _event_key(envelope: Envelope) -> str | None:

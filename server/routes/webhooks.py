@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from server import deliveries, webhooks
 from server.handlers import error_response
@@ -40,8 +39,7 @@ async def tiktok_webhook(request: Request, ctx: ServicesDep) -> Any:
     except webhooks.SignatureError as exc:
         return error_response(401, exc.code, exc.message)
     try:
-        received = await run_in_threadpool(
-            deliveries.receive,
+        received = await deliveries.receive_async(
             ctx.db,
             ctx.catalog,
             client_key=settings.tiktok_client_key,
