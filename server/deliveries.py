@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from server import players
 from server.catalog import Catalog
 from server.db import Database
-from server.models import Order, WebhookDelivery
+from server.models import Order, OrderEvent, WebhookDelivery
 from server.payments import Effect, apply_refund, apply_success, lock_order
 from server.webhooks import (
     EVENT_AUTHORIZATION_REMOVED,
@@ -100,25 +100,26 @@ def prepare(
 
 
 def store(session: Session, catalog: Catalog, incoming: Incoming, *, client_key: str) -> Received:
-    """Insert the delivery row and apply its effect, in the caller's transaction."""
-    inserted = insert(WebhookDelivery).values(incoming.row).returning(WebhookDelivery.id)
+    """Apply the delivery's effect and insert its row, in the caller's transaction."""
+    effect = Effect("malformed", str(incoming.row["detail"]))
+    if incoming.envelope is not None:
+        effect = dispatch(
+            session,
+            catalog,
+            incoming.envelope,
+            client_key=client_key,
+            source=str(incoming.row["source"]),
+            now=incoming.row["received_at"],
+        )
+    row = incoming.row | {"outcome": effect.outcome, "detail": effect.detail}
+    inserted = insert(WebhookDelivery).values(row).returning(WebhookDelivery.id)
     delivery_id = int(session.execute(inserted).scalar_one())
-    if incoming.envelope is None:
-        return Received(delivery_id, "malformed", str(incoming.row["detail"]))
-    effect = dispatch(
-        session,
-        catalog,
-        incoming.envelope,
-        client_key=client_key,
-        delivery_id=delivery_id,
-        source=str(incoming.row["source"]),
-        now=incoming.row["received_at"],
-    )
-    session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id)
-        .values(outcome=effect.outcome, detail=effect.detail)
-    )
+    if effect.event_id is not None:
+        session.execute(
+            update(OrderEvent)
+            .where(OrderEvent.id == effect.event_id)
+            .values(delivery_id=delivery_id)
+        )
     return Received(delivery_id, effect.outcome, effect.detail)
 
 
@@ -165,7 +166,6 @@ def dispatch(
     envelope: Envelope,
     *,
     client_key: str,
-    delivery_id: int | None,
     source: str,
     now: datetime,
 ) -> Effect:
@@ -173,7 +173,7 @@ def dispatch(
     if envelope.client_key != client_key:
         return Effect("rejected", f"client_key {envelope.client_key[:64]!r} is not this app's")
     if envelope.event in (EVENT_SUCCESS, EVENT_REFUND):
-        return _trade_order_event(session, catalog, envelope, delivery_id, source, now)
+        return _trade_order_event(session, catalog, envelope, source, now)
     if envelope.event == EVENT_AUTHORIZATION_REMOVED:
         open_id = envelope.user_openid or str((envelope.content or {}).get("open_id") or "")
         if open_id and players.forget_tokens(session, open_id=open_id, now=now):
@@ -186,7 +186,6 @@ def _trade_order_event(
     session: Session,
     catalog: Catalog,
     envelope: Envelope,
-    delivery_id: int | None,
     source: str,
     now: datetime,
 ) -> Effect:
@@ -207,7 +206,6 @@ def _trade_order_event(
             source=source,
             now=now,
             is_sandbox=envelope.is_sandbox,
-            delivery_id=delivery_id,
         )
     return apply_refund(
         session,
@@ -217,7 +215,6 @@ def _trade_order_event(
         refund_amount=envelope.refund_amount,
         source=source,
         now=now,
-        delivery_id=delivery_id,
     )
 
 

@@ -31,6 +31,7 @@ class Effect:
 
     outcome: str
     detail: str = ""
+    event_id: int | None = None  # the order_events row this event created
 
 
 def lock_order(session: Session, *, order_id: str = "", trade_order_id: str = "") -> Order | None:
@@ -54,8 +55,8 @@ def _record(
     delivery_id: int | None,
     refund_amount: int,
     now: datetime,
-) -> bool:
-    """Insert the event's unique row; False when this event was already recorded."""
+) -> int | None:
+    """Insert the event's unique row; its id, or None when this event was already recorded."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = insert(OrderEvent).values(
         order_id=order.order_id,
@@ -68,7 +69,8 @@ def _record(
         created_at=now,
     )
     stmt = stmt.on_conflict_do_nothing(index_elements=["order_id", "kind", "event_key"])
-    return session.execute(stmt.returning(OrderEvent.id)).first() is not None
+    inserted = session.execute(stmt.returning(OrderEvent.id)).first()
+    return None if inserted is None else int(inserted[0])
 
 
 def apply_success(
@@ -82,7 +84,7 @@ def apply_success(
     delivery_id: int | None = None,
 ) -> Effect:
     """Mark a locked order paid and grant its items, once whatever the number of calls."""
-    if not _record(
+    event_id = _record(
         session,
         order=order,
         kind="success",
@@ -91,7 +93,8 @@ def apply_success(
         delivery_id=delivery_id,
         refund_amount=0,
         now=now,
-    ):
+    )
+    if event_id is None:
         return Effect("duplicate", "the order was already paid")
     order.paid_at = order.paid_at or now
     if is_sandbox is not None:
@@ -99,7 +102,7 @@ def apply_success(
     if order.refunded_beans > 0:  # every refund event adds to it (amounts are positive)
         # Refunded before it was paid: the player gets nothing from this order, ever.
         order.status = "refunded"
-        return Effect("applied", "paid after a refund: nothing granted")
+        return Effect("applied", "paid after a refund: nothing granted", event_id)
     item = _item(catalog, order)
     for stock_id, quantity in item.grants.items():
         ledger.append(
@@ -115,7 +118,7 @@ def apply_success(
         )
     order.status = "paid"
     order.fulfilled = True
-    return Effect("applied", f"granted {_describe(item.grants, order.quantity)}")
+    return Effect("applied", f"granted {_describe(item.grants, order.quantity)}", event_id)
 
 
 def apply_refund(
@@ -131,7 +134,7 @@ def apply_refund(
 ) -> Effect:
     """Apply one refund event to a locked order, once; claw back per the written policy."""
     assert refund_amount > 0, "validated by the envelope parser"
-    if not _record(
+    event_id = _record(
         session,
         order=order,
         kind="refund",
@@ -140,7 +143,8 @@ def apply_refund(
         delivery_id=delivery_id,
         refund_amount=refund_amount,
         now=now,
-    ):
+    )
+    if event_id is None:
         return Effect("duplicate", "this refund was already applied")
     price = max(order.price_beans * order.quantity, 1)
     before = min(order.refunded_beans, price)
@@ -149,14 +153,16 @@ def apply_refund(
     if not order.fulfilled:
         # Nothing was granted: the order is forfeit, a later success grants nothing either.
         order.status = "refunded"
-        return Effect("applied", f"refund of {refund_amount} Beans before payment: order void")
+        detail = f"refund of {refund_amount} Beans before payment: order void"
+        return Effect("applied", detail, event_id)
     item = _item(catalog, order)
     notes = _claw_back(session, order, item, event_key, before=before, after=after, now=now)
     revoked = (
         any(stock.startswith(PERMANENT_PREFIX) for stock in item.grants) and 2 * after >= price
     )
     order.status = "refunded" if after >= price or revoked else "partially_refunded"
-    return Effect("applied", "; ".join(notes) or f"refund of {refund_amount} Beans: nothing taken")
+    detail = "; ".join(notes) or f"refund of {refund_amount} Beans: nothing taken"
+    return Effect("applied", detail, event_id)
 
 
 def _claw_back(

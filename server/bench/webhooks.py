@@ -173,7 +173,9 @@ async def _bench(base: str, args: argparse.Namespace) -> dict[str, Any]:
         port = int(base.rsplit(":", 1)[1])
         outcomes, elapsed = await _fire(port, bodies, args.concurrency)
         expected = Counter(owner for owner, _ in orders)
-        wrong = []
+    wrong = []
+    # A new client: the first one's idle keep-alive connections may have been closed meanwhile.
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         for owner, headers in enumerate(players):
             inventory = (await client.get("/api/inventory", headers=headers)).json()["items"]
             if inventory.get("revive", 0) != REVIVES_PER_ORDER * expected[owner]:
