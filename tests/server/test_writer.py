@@ -1,0 +1,92 @@
+"""server/writer.py: group commit on SQLite, a savepoint per unit of work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from server.db import Database
+from server.writer import BatchWriter, writer_for
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'w.db'}")
+    with database.transaction() as session:
+        session.execute(text("CREATE TABLE t (k TEXT PRIMARY KEY)"))
+    yield database
+    database.dispose()
+
+
+def keys(db: Database) -> list[str]:
+    with db.read() as session:
+        return [row[0] for row in session.execute(text("SELECT k FROM t ORDER BY k"))]
+
+
+def insert(key: str) -> Callable[[Session], str]:
+    def work(session: Session) -> str:
+        session.execute(text("INSERT INTO t (k) VALUES (:k)"), {"k": key})
+        return key
+
+    return work
+
+
+async def test_many_units_commit_and_answer(db: Database) -> None:
+    writer = BatchWriter(db, max_batch=8)
+    results = await asyncio.gather(*(writer.run(insert(f"k{i:02}")) for i in range(50)))
+    assert results == [f"k{i:02}" for i in range(50)]
+    assert keys(db) == results
+
+
+async def test_a_failing_unit_rolls_back_alone(db: Database) -> None:
+    writer = BatchWriter(db, max_batch=64)
+
+    def half_then_fail(session: Session) -> None:
+        session.execute(text("INSERT INTO t (k) VALUES ('partial')"))
+        raise LookupError("boom")
+
+    outcomes = await asyncio.gather(
+        writer.run(insert("a")),
+        writer.run(half_then_fail),
+        writer.run(insert("a")),  # a unique violation
+        writer.run(insert("b")),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == "a" and outcomes[3] == "b"
+    assert isinstance(outcomes[1], LookupError)
+    assert isinstance(outcomes[2], Exception)
+    assert keys(db) == ["a", "b"]
+
+
+async def test_a_database_that_cannot_open_fails_every_unit(tmp_path: Path) -> None:
+    broken = Database(f"sqlite:///{tmp_path}")  # a directory
+    try:
+        writer = BatchWriter(broken)
+        outcomes = await asyncio.gather(
+            *(writer.run(insert(str(i))) for i in range(3)),
+            return_exceptions=True,
+        )
+        assert all(isinstance(o, Exception) for o in outcomes)
+    finally:
+        broken.dispose()
+
+
+async def test_the_thread_stops_when_idle_and_restarts(db: Database) -> None:
+    writer = BatchWriter(db, idle_seconds=0.01)
+    await writer.run(insert("first"))
+    for _ in range(200):
+        if writer._thread is None:
+            break
+        await asyncio.sleep(0.01)
+    assert writer._thread is None
+    await writer.run(insert("second"))
+    assert keys(db) == ["first", "second"]
+
+
+def test_one_writer_per_database(db: Database) -> None:
+    assert writer_for(db) is writer_for(db)
