@@ -12,6 +12,7 @@ error (and, for a webhook, answers 503 so TikTok retries).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -80,7 +81,8 @@ class BatchWriter:
         except Exception as exc:  # the transaction (BEGIN or COMMIT) failed: nothing committed
             outcomes = [(False, exc)] * len(batch)
         for (_, future, loop), (ok, value) in zip(batch, outcomes, strict=True):
-            loop.call_soon_threadsafe(_settle, future, ok, value)
+            with contextlib.suppress(RuntimeError):  # the caller's loop is gone: nobody waits
+                loop.call_soon_threadsafe(_settle, future, ok, value)
 
 
 def _run_one(session: Session, work: Callable[[Session], Any]) -> tuple[bool, Any]:
