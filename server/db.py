@@ -11,16 +11,19 @@ from __future__ import annotations
 import collections
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK = 0x6265616E  # "bean": a PostgreSQL advisory lock id for concurrent replicas
@@ -127,6 +130,13 @@ class Database:
     def read(self) -> Any:
         """A read-only transaction (a deferred one on SQLite, so readers do not queue)."""
         return self.transaction(write=False)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run database work from async code: inline on SQLite (short, serialised anyway, and a
+        thread hop costs more than the work), in the thread pool on PostgreSQL."""
+        if self.is_sqlite:
+            return fn(*args)
+        return await run_in_threadpool(fn, *args)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

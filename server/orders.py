@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from server import ledger, players
 from server.catalog import Item
@@ -165,7 +164,7 @@ async def create_order(
     if item is None:
         raise NotFound(f"no item {item_id!r} in the catalog", code="unknown_item")
     key = check_idempotency_key(idempotency_key)
-    order, created, tokens = await run_in_threadpool(_open, ctx, player_id, item, key)
+    order, created, tokens = await ctx.db.run(_open, ctx, player_id, item, key)
     if not created:
         return order, False
     info = order_info(ctx, item, order)
@@ -182,9 +181,9 @@ async def create_order(
     except Exception:
         # The attempt failed (TikTok or us): forget it so a retry makes a fresh order_id.
         with contextlib.suppress(Exception):
-            await run_in_threadpool(_abandon, ctx, order.order_id)
+            await ctx.db.run(_abandon, ctx, order.order_id)
         raise
-    return await run_in_threadpool(_attach, ctx, order, trade_order_id), True
+    return await ctx.db.run(_attach, ctx, order, trade_order_id), True
 
 
 def get_order(session: Session, *, player_id: int, order_id: str) -> Order:

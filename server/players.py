@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from server.errors import AccessTokenInvalid, InvalidGrant, Unauthorized
 from server.models import Player
@@ -80,7 +79,7 @@ async def login(ctx: Services, *, code: str) -> Player:
         "display_name": _clean(user.display_name)[:200],
         "avatar_url": _clean(user.avatar_url)[:2000],
     }
-    return await run_in_threadpool(_upsert, ctx, tokens, profile, ctx.clock())  # type: ignore[arg-type]
+    return await ctx.db.run(_upsert, ctx, tokens, profile, ctx.clock())
 
 
 def get_player(session: Session, *, player_id: int) -> Player:
@@ -131,7 +130,7 @@ async def _refresh(ctx: Services, player_id: int, *, stale: str | None) -> str:
     if lock is None:
         lock = _refresh_locks[player_id] = asyncio.Lock()
     async with lock:
-        access, expires_at, refresh = await run_in_threadpool(_stored_tokens, ctx, player_id)
+        access, expires_at, refresh = await ctx.db.run(_stored_tokens, ctx, player_id)
         now = ctx.clock()
         fresh = expires_at is not None and expires_at - REFRESH_MARGIN > now
         if access and access != stale and fresh:  # someone refreshed while we waited
@@ -142,7 +141,7 @@ async def _refresh(ctx: Services, player_id: int, *, stale: str | None) -> str:
             tokens = await ctx.tiktok.refresh(refresh)
         except InvalidGrant as exc:
             raise AccessTokenInvalid("TikTok refused the refresh: log in again") from exc
-        await run_in_threadpool(_store_refreshed, ctx, player_id, tokens, now)
+        await ctx.db.run(_store_refreshed, ctx, player_id, tokens, now)
         return tokens.access_token
 
 
@@ -152,7 +151,7 @@ async def access_token(ctx: Services, *, player_id: int, stored: StoredTokens | 
     `stored` saves a database read when the caller already has `stored_tokens`.
     """
     if stored is None:
-        stored = await run_in_threadpool(_stored_tokens, ctx, player_id)
+        stored = await ctx.db.run(_stored_tokens, ctx, player_id)
     access, expires_at, _ = stored
     if access and expires_at is not None and expires_at - REFRESH_MARGIN > ctx.clock():
         return access

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter
@@ -18,6 +19,7 @@ class RewardIn(Body):
 
 
 @router.post("/api/ads/reward")
-def reward(body: RewardIn, player_id: PlayerId, ctx: ServicesDep) -> dict[str, Any]:
+async def reward(body: RewardIn, player_id: PlayerId, ctx: ServicesDep) -> dict[str, Any]:
     """`{"placement", "granted", "inventory"}`; 429 with Retry-After beyond the caps."""
-    return ads.claim(ctx, player_id=player_id, placement=body.placement)
+    claim = functools.partial(ads.claim, ctx, player_id=player_id, placement=body.placement)
+    return await ctx.db.run(claim)

@@ -12,6 +12,6 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz(ctx: ServicesDep) -> dict[str, Any]:
-    ctx.db.ping()  # a database error becomes 503 database_unavailable
+async def healthz(ctx: ServicesDep) -> dict[str, Any]:
+    await ctx.db.run(ctx.db.ping)  # a database error becomes 503 database_unavailable
     return {"status": "ok", "database": "ok"}

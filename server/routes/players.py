@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter
@@ -9,6 +10,7 @@ from pydantic import Field
 
 from server import inventory, players, runs
 from server.routes.deps import Body, PlayerId, ServicesDep
+from server.services import Services
 
 router = APIRouter(tags=["players"])
 
@@ -18,8 +20,7 @@ class RunIn(Body):
     coins: int = Field(ge=0)
 
 
-@router.get("/api/me")
-def me(player_id: PlayerId, ctx: ServicesDep) -> dict[str, Any]:
+def _me(ctx: Services, player_id: int) -> dict[str, Any]:
     with ctx.db.read() as session:
         player = players.get_player(session, player_id=player_id)
         return {
@@ -29,7 +30,15 @@ def me(player_id: PlayerId, ctx: ServicesDep) -> dict[str, Any]:
         }
 
 
+@router.get("/api/me")
+async def me(player_id: PlayerId, ctx: ServicesDep) -> dict[str, Any]:
+    return await ctx.db.run(_me, ctx, player_id)
+
+
 @router.post("/api/runs")
-def record_run(body: RunIn, player_id: PlayerId, ctx: ServicesDep) -> dict[str, Any]:
+async def record_run(body: RunIn, player_id: PlayerId, ctx: ServicesDep) -> dict[str, Any]:
     """A finished run: `{"run_id", "best_score", "coins_granted", "inventory"}`."""
-    return runs.record(ctx, player_id=player_id, score=body.score, coins=body.coins)
+    record = functools.partial(
+        runs.record, ctx, player_id=player_id, score=body.score, coins=body.coins
+    )
+    return await ctx.db.run(record)
