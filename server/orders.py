@@ -9,11 +9,12 @@ same order. Fulfilment (marking paid, granting) belongs to `payments.py`, never 
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -89,13 +90,32 @@ def _existing(order: Order) -> Order:
     return order
 
 
+# The hot statements, built once (SQLAlchemy then reuses their compiled form).
+_ORDERS: Table = Order.__table__  # type: ignore[assignment]
+_ATTACH = (
+    update(_ORDERS)
+    .where(_ORDERS.c.order_id == bindparam("oid"))
+    .values(trade_order_id=bindparam("tid"))
+)
+
+
+@functools.cache
+def _insert_order(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(_ORDERS)
+        .on_conflict_do_nothing(index_elements=["player_id", "idempotency_key"])
+        .returning(_ORDERS.c.id)
+    )
+
+
 def _open(
     ctx: Services, player_id: int, item: Item, key: str | None
 ) -> tuple[Order, bool, players.StoredTokens]:
     """The new local order, or (with a known key) the existing one; then created, and the
     player's stored TikTok tokens (read in the same transaction to save a round trip)."""
     with ctx.db.transaction() as session:
-        tokens = players.stored_tokens(ctx, session, player_id=player_id)
+        tokens = players.stored_tokens(ctx, session, player_id=player_id, with_refresh=False)
         if key is not None and (found := _by_key(session, player_id, key)) is not None:
             return _existing(found), False, tokens
         if item.kind == "permanent" and owns(session, player_id=player_id, item=item):
@@ -112,11 +132,8 @@ def _open(
             "refunded_beans": 0,
             "fulfilled": False,
         }
-        insert = (sqlite.insert if ctx.db.is_sqlite else postgresql.insert)(Order)
-        stmt = insert.values(**values).on_conflict_do_nothing(
-            index_elements=["player_id", "idempotency_key"]
-        )
-        inserted = session.execute(stmt.returning(Order.id)).first()
+        conn = session.connection()
+        inserted = conn.execute(_insert_order(conn.dialect.name), values).first()
         if inserted is None:
             assert key is not None
             found = _by_key(session, player_id, key)
@@ -128,11 +145,7 @@ def _open(
 
 def _attach(ctx: Services, order: Order, trade_order_id: str) -> Order:
     with ctx.db.transaction() as session:
-        session.execute(
-            update(Order)
-            .where(Order.order_id == order.order_id)
-            .values(trade_order_id=trade_order_id)
-        )
+        session.connection().execute(_ATTACH, {"oid": order.order_id, "tid": trade_order_id})
     order.trade_order_id = trade_order_id
     return order
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -92,25 +92,29 @@ def get_player(session: Session, *, player_id: int) -> Player:
 StoredTokens = tuple[str | None, datetime | None, str | None]
 
 
-def stored_tokens(ctx: Services, session: Session, *, player_id: int) -> StoredTokens:
-    """(access token, its expiry, refresh token) as stored; Nones once TikTok revoked them."""
-    row = session.execute(
-        select(
-            Player.access_token_enc,
-            Player.access_expires_at,
-            Player.refresh_token_enc,
-            Player.tokens_revoked_at,
-        ).where(Player.id == player_id)
-    ).first()
+_PLAYERS = Player.__table__
+_TOKENS = select(
+    _PLAYERS.c.access_token_enc,
+    _PLAYERS.c.access_expires_at,
+    _PLAYERS.c.refresh_token_enc,
+    _PLAYERS.c.tokens_revoked_at,
+).where(_PLAYERS.c.id == bindparam("pid"))
+
+
+def stored_tokens(
+    ctx: Services, session: Session, *, player_id: int, with_refresh: bool = True
+) -> StoredTokens:
+    """(access token, its expiry, refresh token) as stored; Nones once TikTok revoked them.
+
+    `with_refresh=False` skips decrypting the refresh token (None in its place).
+    """
+    row = session.connection().execute(_TOKENS, {"pid": player_id}).first()
     if row is None:
         raise _gone()
     if row.tokens_revoked_at is not None:
         return None, None, None
-    return (
-        ctx.box.open(row.access_token_enc),
-        row.access_expires_at,
-        ctx.box.open(row.refresh_token_enc),
-    )
+    refresh = ctx.box.open(row.refresh_token_enc) if with_refresh else None
+    return ctx.box.open(row.access_token_enc), row.access_expires_at, refresh
 
 
 def _stored_tokens(ctx: Services, player_id: int) -> StoredTokens:
