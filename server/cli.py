@@ -7,6 +7,7 @@ Each subcommand is a `register(subparsers)` function in COMMANDS that sets `func
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import logging.config
 import os
@@ -76,11 +77,21 @@ def log_config(level: str) -> dict[str, Any]:
     }
 
 
+def tune_gc() -> None:
+    """Fewer, cheaper garbage collections: what exists at start is frozen out of every scan, and
+    the youngest generation is collected every 50 000 allocations instead of 700 (collections
+    otherwise stall all in-flight requests several times a second under load)."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def app_from_environment() -> Any:
     """The app factory uvicorn's workers call: settings from the environment the parent set."""
     from server.app import create_app
 
-    return create_app(Settings())
+    app = create_app(Settings())
+    tune_gc()
+    return app
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -119,7 +130,9 @@ def serve(args: argparse.Namespace) -> int:
     else:
         from server.app import create_app
 
-        uvicorn.run(create_app(settings), **common)
+        app = create_app(settings)
+        tune_gc()
+        uvicorn.run(app, **common)
     return 0
 
 
