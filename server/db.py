@@ -145,7 +145,10 @@ class Database:
         """Copy the SQLite write-ahead log into the database file (a no-op on PostgreSQL)."""
         if self.is_sqlite:
             with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                # on the driver's connection: no BEGIN (a checkpoint cannot run in a transaction)
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def ping(self) -> None:
         with self.engine.connect() as conn:
