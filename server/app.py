@@ -19,8 +19,6 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy.exc import DBAPIError
-from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
 from server import handlers, reconcile
@@ -68,22 +66,9 @@ async def check_catalog_prices(ctx: Services) -> None:
         )
 
 
-async def checkpoint_sqlite(ctx: Services) -> None:
-    """Checkpoint SQLite's write-ahead log every second, in a thread (never in a request)."""
-    if not ctx.db.is_sqlite:
-        return
-    while True:
-        await asyncio.sleep(1.0)
-        try:
-            await run_in_threadpool(ctx.db.checkpoint)
-        except DBAPIError as exc:
-            log.warning("SQLite checkpoint failed: %s", type(exc).__name__)
-
-
 # Tasks run for the app's lifetime (cancelled at shutdown). Payments add the reconciler here.
 BACKGROUND: list[Callable[[Services], Coroutine[Any, Any, None]]] = [
     check_catalog_prices,
-    checkpoint_sqlite,
     reconcile.run_forever,  # payments (issue 5)
 ]
 

@@ -57,9 +57,6 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
-        # No checkpoint inside a commit (its fsync would stall the event loop that runs SQLite
-        # work inline): the server checkpoints from a thread, see `Database.checkpoint`.
-        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -140,15 +137,6 @@ class Database:
         if self.is_sqlite:
             return fn(*args)
         return await run_in_threadpool(fn, *args)
-
-    def checkpoint(self) -> None:
-        """Copy the SQLite write-ahead log into the database file (a no-op on PostgreSQL)."""
-        if self.is_sqlite:
-            with self.engine.connect() as conn:
-                # on the driver's connection: no BEGIN (a checkpoint cannot run in a transaction)
-                raw = conn.connection.dbapi_connection
-                assert raw is not None
-                raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

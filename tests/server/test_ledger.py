@@ -153,29 +153,3 @@ def test_concurrent_duplicate_grants_apply_once(db: Database) -> None:
 def test_migrate_twice_is_a_no_op(db: Database) -> None:
     db.migrate()
     db.ping()
-
-
-def test_sqlite_checkpoint_moves_the_log_into_the_database(sqlite_url: str) -> None:
-    from pathlib import Path
-
-    database = Database(sqlite_url)
-    database.migrate()
-    path = Path(sqlite_url.removeprefix("sqlite:///"))
-    pid = _player(database)
-    with database.transaction() as session:
-        for n in range(200):
-            ledger.append(
-                session,
-                player_id=pid,
-                stock_id="coins",
-                delta=1,
-                reason="run",
-                idempotency_key=f"k{n}",
-            )
-    before = path.stat().st_size
-    assert Path(f"{path}-wal").stat().st_size > 0  # no checkpoint inside commits
-    database.checkpoint()
-    assert path.stat().st_size > before
-    with database.read() as session:
-        assert ledger.balance(session, player_id=pid, stock_id="coins") == 200
-    database.dispose()
