@@ -70,7 +70,7 @@ def _write_static(options: BuildOptions, out: Path, cdn: str, wheel: str) -> Non
     text = page.boot_config_js(options, cdn, wheel=wheel)
     (static / "boot-config.js").write_text(text, encoding="utf-8")
     if options.target == "tiktok":
-        text = page.tiktok_init_js(options.client_key)
+        text = page.tiktok_init_js()
         (static / "tt-init.js").write_text(text, encoding="utf-8")
 
 
