@@ -52,6 +52,11 @@ test: $(STAMP) browser ## install what is missing and run ruff, mypy and the who
 	@echo "==> pytest"
 	@$(VENV)/bin/pytest
 
+bench: $(STAMP) ## run the benchmarks (game frame times, order latency, webhook throughput)
+	@$(PY) -m game.bench
+	@$(PY) -m server.bench orders
+	@$(PY) -m server.bench webhooks --orders 500
+
 lint: $(STAMP) ## ruff and mypy only
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
