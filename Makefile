@@ -16,9 +16,10 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing Bean Hop with its dev tools (first run: about a minute)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v 'is ignored' || true
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v 'is ignored' || true
-	@$(PY) -c 'import pygame, fastapi, sqlalchemy, pytest' 2>/dev/null || { echo "error: installing the project into $(VENV) failed; run '$(PY) -m pip install -e .[dev]' to see why"; exit 1; }
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip > $(VENV)/install.log 2>&1 || true
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' >> $(VENV)/install.log 2>&1 \
+		|| { tail -n 30 $(VENV)/install.log; echo "error: installing the project into $(VENV) failed (full log: $(VENV)/install.log)"; exit 1; }
+	@PYGAME_HIDE_SUPPORT_PROMPT=1 $(PY) -c 'import pygame, fastapi, sqlalchemy, pytest' 2>/dev/null || { echo "error: the project is not importable from $(VENV); see $(VENV)/install.log"; exit 1; }
 	@touch $(STAMP)
 
 venv: $(STAMP) ## create the virtual environment and install the project
