@@ -20,16 +20,10 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 
+from game.assets import CORAL, GOLD, INK, TEAL, WHITE, Color  # one palette for art and UI
+
 ROOT = Path(__file__).resolve().parent.parent
 SS = 4  # supersampling factor
-Color = tuple[int, int, int]
-
-INK: Color = (43, 45, 66)
-WHITE: Color = (255, 255, 255)
-CREAM: Color = (255, 248, 238)
-CORAL: Color = (255, 107, 107)
-TEAL: Color = (46, 196, 182)
-GOLD: Color = (255, 201, 60)
 SKY_TOP: Color = (92, 108, 230)
 SKY_BOTTOM: Color = (255, 186, 196)
 
