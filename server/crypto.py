@@ -22,8 +22,13 @@ def derive_key(secret: str) -> bytes:
 class TokenBox:
     """Encrypts and decrypts the TikTok tokens stored on a player."""
 
+    # Decrypted tokens by their sealed form (same key, same ciphertext: same token), so a player's
+    # every order does not pay for an HMAC check and an AES decryption. Bounded: cleared when full.
+    CACHE_SIZE = 4096
+
     def __init__(self, key: bytes | str) -> None:
         self._fernet = Fernet(key)
+        self._opened: dict[str, str] = {}
 
     @classmethod
     def from_secret(cls, secret: str, explicit_key: str | None = None) -> TokenBox:
@@ -36,7 +41,14 @@ class TokenBox:
         """The token, or None when missing or unreadable (a rotated key: the player logs in)."""
         if not sealed:
             return None
+        token = self._opened.get(sealed)
+        if token is not None:
+            return token
         try:
-            return self._fernet.decrypt(sealed.encode()).decode()
+            token = self._fernet.decrypt(sealed.encode()).decode()
         except InvalidToken:
             return None
+        if len(self._opened) >= self.CACHE_SIZE:
+            self._opened.clear()
+        self._opened[sealed] = token
+        return token

@@ -103,6 +103,7 @@ class Database:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         self._write_lock = FairLock()
+        self._hot: Any = None  # sqlite_write's connection, checked out of the pool once
         if self.is_sqlite:
             self.engine = _sqlite_engine(self.url, echo=echo)
         else:
@@ -127,6 +128,28 @@ class Database:
                 session.begin(),
             ):
                 yield session
+
+    @contextmanager
+    def sqlite_write(self) -> Iterator[Any]:
+        """SQLite only: the driver's connection in a `BEGIN IMMEDIATE` transaction, under the same
+        write lock as `transaction()`, for a few hot statements (no Session, no execution layer).
+        Commits on success, rolls back on any error."""
+        assert self.is_sqlite, "sqlite_write is for SQLite"
+        with self._write_lock:
+            if self._hot is None:  # one connection kept for these (the lock serialises them)
+                self._hot = self.engine.raw_connection()
+            conn = self._hot.driver_connection
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.rollback()
+                raise
 
     def read(self) -> Any:
         """A read-only transaction (a deferred one on SQLite, so readers do not queue)."""
@@ -163,4 +186,8 @@ class Database:
                     conn.commit()
 
     def dispose(self) -> None:
+        if self._hot is not None:
+            with self._write_lock:
+                self._hot.close()
+                self._hot = None
         self.engine.dispose()

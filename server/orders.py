@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from server import ledger, players
 from server.catalog import Item
 from server.errors import BadRequest, Conflict, NotFound
-from server.models import Order
+from server.models import Order, Player
 from server.services import Services
 
 OWNED_STATUSES = ("paid", "partially_refunded")
@@ -143,9 +143,86 @@ def _open(
         return Order(id=inserted.id, last_queried_at=None, **values, **unset), True, tokens
 
 
+# SQLite's hot path: the same statements in plain SQL on the driver's connection (the
+# SQLAlchemy execution layer and the Session cost more CPU than SQLite's own work). Values go
+# through the columns' own processors, so they are stored and read exactly as the ORM does.
+_SQLITE_TOKENS = (
+    "SELECT access_token_enc, access_expires_at, tokens_revoked_at FROM players WHERE id = ?"
+)
+_SQLITE_BY_KEY = "SELECT 1 FROM orders WHERE player_id = ? AND idempotency_key = ?"
+_SQLITE_INSERT = (
+    "INSERT INTO orders (order_id, player_id, item_id, price_beans, quantity, status,"
+    " idempotency_key, created_at, refunded_beans, fulfilled)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (player_id, idempotency_key) DO NOTHING RETURNING id"
+)
+_SQLITE_ATTACH = "UPDATE orders SET trade_order_id = ? WHERE order_id = ?"
+
+
+@functools.cache
+def _sqlite_processors(dialect: Any) -> tuple[Any, Any, Any]:
+    """(bind created_at, bind a boolean, read access_expires_at) for the SQLite dialect."""
+    players_table: Table = Player.__table__  # type: ignore[assignment]
+    return (
+        _ORDERS.c.created_at.type.dialect_impl(dialect).bind_processor(dialect),
+        _ORDERS.c.fulfilled.type.dialect_impl(dialect).bind_processor(dialect),
+        players_table.c.access_expires_at.type.dialect_impl(dialect).result_processor(
+            dialect, None
+        ),
+    )
+
+
+def _open_sqlite(
+    ctx: Services, player_id: int, item: Item, key: str | None
+) -> tuple[Order, bool, players.StoredTokens] | None:
+    """`_open` for a new order of a consumable on SQLite; None when the general path must
+    answer (a known Idempotency-Key: the existing order is returned there)."""
+    bind_time, bind_bool, read_time = _sqlite_processors(ctx.db.engine.dialect)
+    with ctx.db.sqlite_write() as conn:
+        row = conn.execute(_SQLITE_TOKENS, (player_id,)).fetchone()
+        if row is None:
+            raise players.gone()
+        access_enc, expires_at, revoked_at = row
+        tokens: players.StoredTokens = (None, None, None)
+        if revoked_at is None:
+            expires = read_time(expires_at) if read_time else expires_at
+            tokens = (ctx.box.open(access_enc), expires, None)
+        if key is not None and conn.execute(_SQLITE_BY_KEY, (player_id, key)).fetchone():
+            return None
+        values = {
+            "order_id": new_order_id(),
+            "player_id": player_id,
+            "item_id": item.id,
+            "price_beans": item.price_beans,
+            "quantity": 1,
+            "status": "pending",
+            "idempotency_key": key,
+            "created_at": ctx.clock(),
+            "refunded_beans": 0,
+            "fulfilled": False,
+        }
+        created_at = values["created_at"]
+        params = (
+            *(values[k] for k in ("order_id", "player_id", "item_id", "price_beans")),
+            *(values[k] for k in ("quantity", "status", "idempotency_key")),
+            bind_time(created_at) if bind_time else created_at,
+            0,
+            bind_bool(False) if bind_bool else 0,
+        )
+        inserted = conn.execute(_SQLITE_INSERT, params).fetchone()
+        if inserted is None:  # the same key, just created by a concurrent request
+            return None
+    unset = {"trade_order_id": None, "is_sandbox": None, "paid_at": None}
+    return Order(id=inserted[0], last_queried_at=None, **values, **unset), True, tokens
+
+
 def _attach(ctx: Services, order: Order, trade_order_id: str) -> Order:
-    with ctx.db.transaction() as session:
-        session.connection().execute(_ATTACH, {"oid": order.order_id, "tid": trade_order_id})
+    if ctx.db.is_sqlite:
+        with ctx.db.sqlite_write() as conn:
+            conn.execute(_SQLITE_ATTACH, (trade_order_id, order.order_id))
+    else:
+        with ctx.db.transaction() as session:
+            session.connection().execute(_ATTACH, {"oid": order.order_id, "tid": trade_order_id})
     order.trade_order_id = trade_order_id
     return order
 
@@ -177,7 +254,12 @@ async def create_order(
     if item is None:
         raise NotFound(f"no item {item_id!r} in the catalog", code="unknown_item")
     key = check_idempotency_key(idempotency_key)
-    order, created, tokens = await ctx.db.run(_open, ctx, player_id, item, key)
+    opened = None
+    if ctx.db.is_sqlite and item.kind != "permanent":
+        opened = await ctx.db.run(_open_sqlite, ctx, player_id, item, key)
+    if opened is None:
+        opened = await ctx.db.run(_open, ctx, player_id, item, key)
+    order, created, tokens = opened
     if not created:
         return order, False
     info = order_info(ctx, item, order)

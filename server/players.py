@@ -27,7 +27,7 @@ REFRESH_MARGIN = timedelta(seconds=120)
 _refresh_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
 
-def _gone() -> Unauthorized:
+def gone() -> Unauthorized:
     # A valid session whose player is gone (a reset database): the client must log in again.
     return Unauthorized(
         "this session's player no longer exists: log in again", code="invalid_token"
@@ -85,7 +85,7 @@ async def login(ctx: Services, *, code: str) -> Player:
 def get_player(session: Session, *, player_id: int) -> Player:
     player = session.get(Player, player_id)
     if player is None:
-        raise _gone()
+        raise gone()
     return player
 
 
@@ -110,7 +110,7 @@ def stored_tokens(
     """
     row = session.connection().execute(_TOKENS, {"pid": player_id}).first()
     if row is None:
-        raise _gone()
+        raise gone()
     if row.tokens_revoked_at is not None:
         return None, None, None
     refresh = ctx.box.open(row.refresh_token_enc) if with_refresh else None
@@ -192,5 +192,5 @@ def lock_player(session: Session, *, player_id: int) -> Player:
     """The player's row, locked until the transaction ends (SQLite's write lock already is)."""
     player = session.scalars(select(Player).where(Player.id == player_id).with_for_update()).first()
     if player is None:
-        raise _gone()
+        raise gone()
     return player

@@ -145,14 +145,25 @@ class TikTokClient:
         self._wait = wait if wait is not None else wait_exponential(multiplier=0.2, max=2.0)
 
     async def _retrying(self, call: Callable[[], Awaitable[T]], *, safe: bool) -> T:
+        retry_on = _retry_safe if safe else _retry_unsafe
+        # The first attempt runs without tenacity's machinery (the common case: it succeeds, and
+        # tenacity's objects per call are reference cycles the garbage collector has to clear).
+        try:
+            return await call()
+        except Exception as exc:
+            if self._attempts <= 1 or not retry_on(exc):
+                raise
+            first = exc
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._attempts),
             wait=self._wait,
-            retry=retry_if_exception(_retry_safe if safe else _retry_unsafe),
+            retry=retry_if_exception(retry_on),
             reraise=True,
         )
         async for attempt in retrying:
             with attempt:
+                if attempt.retry_state.attempt_number == 1:
+                    raise first  # tenacity takes the failed first attempt as its own
                 return await call()
         raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
 
@@ -173,6 +184,9 @@ class TikTokClient:
             body: Any = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             body = None
+        # The body is read: drop the response's stream, which points back at the response (a
+        # reference cycle per call, otherwise left to the garbage collector).
+        response.stream = httpx.ByteStream(b"")
         error = translate(response.status_code, body)
         if error is not None:
             raise error
