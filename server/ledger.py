@@ -32,9 +32,22 @@ class LedgerReason(StrEnum):
     COIN_PURCHASE = "coin_purchase"
 
 
-def _insert(session: Session, model: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+def _statements(dialect: Any) -> tuple[Any, Any]:
+    """`append`'s two upserts for one dialect, built once: the values come as execution
+    parameters, so SQLAlchemy reuses the compiled statements instead of rebuilding them."""
+    entries = dialect.insert(LedgerEntry.__table__)
+    entry = entries.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
+        LedgerEntry.__table__.c.id
+    )
+    balances = dialect.insert(Balance.__table__)
+    credit = balances.on_conflict_do_update(
+        index_elements=["player_id", "stock_id"],
+        set_={"quantity": Balance.__table__.c.quantity + balances.excluded.quantity},
+    )
+    return entry, credit
+
+
+_STATEMENTS = {"postgresql": _statements(postgresql), "sqlite": _statements(sqlite)}
 
 
 def append(
@@ -66,9 +79,8 @@ def append(
         "note": note,
         "created_at": now or utcnow(),
     }
-    stmt = _insert(session, LedgerEntry).values(**row)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
-    inserted = session.execute(stmt.returning(LedgerEntry.id)).first()
+    entry, _ = _STATEMENTS[session.get_bind().dialect.name]
+    inserted = session.execute(entry, row).first()
     if inserted is None:
         return False
     _move_balance(
@@ -93,12 +105,8 @@ def _move_balance(
         if result.rowcount == 0:  # type: ignore[attr-defined]
             raise NotEnough(f"not enough {stock_id}")
         return
-    stmt = _insert(session, Balance).values(player_id=player_id, stock_id=stock_id, quantity=delta)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["player_id", "stock_id"],
-        set_={"quantity": Balance.quantity + stmt.excluded.quantity},
-    )
-    session.execute(stmt)
+    _, credit = _STATEMENTS[session.get_bind().dialect.name]
+    session.execute(credit, {"player_id": player_id, "stock_id": stock_id, "quantity": delta})
 
 
 def balance(session: Session, *, player_id: int, stock_id: str) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -57,20 +58,31 @@ def _record(
     now: datetime,
 ) -> int | None:
     """Insert the event's unique row; its id, or None when this event was already recorded."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(OrderEvent).values(
-        order_id=order.order_id,
-        kind=kind,
-        event_key=event_key,
-        source=source,
-        delivery_id=delivery_id,
-        refund_amount=refund_amount,
-        detail="",
-        created_at=now,
-    )
-    stmt = stmt.on_conflict_do_nothing(index_elements=["order_id", "kind", "event_key"])
-    inserted = session.execute(stmt.returning(OrderEvent.id)).first()
+    row = {
+        "order_id": order.order_id,
+        "kind": kind,
+        "event_key": event_key,
+        "source": source,
+        "delivery_id": delivery_id,
+        "refund_amount": refund_amount,
+        "detail": "",
+        "created_at": now,
+    }
+    inserted = session.execute(_RECORD[session.get_bind().dialect.name], row).first()
     return None if inserted is None else int(inserted[0])
+
+
+def _record_statement(dialect: Any) -> Any:
+    """`_record`'s insert, built once per dialect (values as execution parameters)."""
+    table = OrderEvent.__table__
+    return (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=["order_id", "kind", "event_key"])
+        .returning(table.c.id)
+    )
+
+
+_RECORD = {"postgresql": _record_statement(postgresql), "sqlite": _record_statement(sqlite)}
 
 
 def apply_success(
