@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server import ledger, players
+from server import ledger, players, rawbatch
 from server.catalog import Item
 from server.errors import BadRequest, Conflict, NotFound
 from server.models import Order, Player
@@ -173,56 +173,61 @@ def _sqlite_processors(dialect: Any) -> tuple[Any, Any, Any]:
 
 
 def _open_sqlite(
-    ctx: Services, player_id: int, item: Item, key: str | None
+    ctx: Services, player_id: int, item: Item, key: str | None, conn: Any
 ) -> tuple[Order, bool, players.StoredTokens] | None:
-    """`_open` for a new order of a consumable on SQLite; None when the general path must
-    answer (a known Idempotency-Key: the existing order is returned there)."""
+    """`_open` for a new order of a consumable on SQLite, on the driver's connection inside a
+    transaction; None when the general path must answer (a known Idempotency-Key: the existing
+    order is returned there)."""
     bind_time, bind_bool, read_time = _sqlite_processors(ctx.db.engine.dialect)
-    with ctx.db.sqlite_write() as conn:
-        row = conn.execute(_SQLITE_TOKENS, (player_id,)).fetchone()
-        if row is None:
-            raise players.gone()
-        access_enc, expires_at, revoked_at = row
-        tokens: players.StoredTokens = (None, None, None)
-        if revoked_at is None:
-            expires = read_time(expires_at) if read_time else expires_at
-            tokens = (ctx.box.open(access_enc), expires, None)
-        if key is not None and conn.execute(_SQLITE_BY_KEY, (player_id, key)).fetchone():
-            return None
-        values = {
-            "order_id": new_order_id(),
-            "player_id": player_id,
-            "item_id": item.id,
-            "price_beans": item.price_beans,
-            "quantity": 1,
-            "status": "pending",
-            "idempotency_key": key,
-            "created_at": ctx.clock(),
-            "refunded_beans": 0,
-            "fulfilled": False,
-        }
-        created_at = values["created_at"]
-        params = (
-            *(values[k] for k in ("order_id", "player_id", "item_id", "price_beans")),
-            *(values[k] for k in ("quantity", "status", "idempotency_key")),
-            bind_time(created_at) if bind_time else created_at,
-            0,
-            bind_bool(False) if bind_bool else 0,
-        )
-        inserted = conn.execute(_SQLITE_INSERT, params).fetchone()
-        if inserted is None:  # the same key, just created by a concurrent request
-            return None
+    row = conn.execute(_SQLITE_TOKENS, (player_id,)).fetchone()
+    if row is None:
+        raise players.gone()
+    access_enc, expires_at, revoked_at = row
+    tokens: players.StoredTokens = (None, None, None)
+    if revoked_at is None:
+        expires = read_time(expires_at) if read_time else expires_at
+        tokens = (ctx.box.open(access_enc), expires, None)
+    if key is not None and conn.execute(_SQLITE_BY_KEY, (player_id, key)).fetchone():
+        return None
+    values = {
+        "order_id": new_order_id(),
+        "player_id": player_id,
+        "item_id": item.id,
+        "price_beans": item.price_beans,
+        "quantity": 1,
+        "status": "pending",
+        "idempotency_key": key,
+        "created_at": ctx.clock(),
+        "refunded_beans": 0,
+        "fulfilled": False,
+    }
+    created_at = values["created_at"]
+    params = (
+        *(values[k] for k in ("order_id", "player_id", "item_id", "price_beans")),
+        *(values[k] for k in ("quantity", "status", "idempotency_key")),
+        bind_time(created_at) if bind_time else created_at,
+        0,
+        bind_bool(False) if bind_bool else 0,
+    )
+    inserted = conn.execute(_SQLITE_INSERT, params).fetchone()
+    if inserted is None:  # the same key, just created by a concurrent request
+        return None
     unset = {"trade_order_id": None, "is_sandbox": None, "paid_at": None}
     return Order(id=inserted[0], last_queried_at=None, **values, **unset), True, tokens
 
 
 def _attach(ctx: Services, order: Order, trade_order_id: str) -> Order:
-    if ctx.db.is_sqlite:
-        with ctx.db.sqlite_write() as conn:
-            conn.execute(_SQLITE_ATTACH, (trade_order_id, order.order_id))
-    else:
-        with ctx.db.transaction() as session:
-            session.connection().execute(_ATTACH, {"oid": order.order_id, "tid": trade_order_id})
+    with ctx.db.transaction() as session:
+        session.connection().execute(_ATTACH, {"oid": order.order_id, "tid": trade_order_id})
+    order.trade_order_id = trade_order_id
+    return order
+
+
+async def _attach_sqlite(ctx: Services, order: Order, trade_order_id: str) -> Order:
+    def attach(conn: Any) -> None:
+        conn.execute(_SQLITE_ATTACH, (trade_order_id, order.order_id))
+
+    await rawbatch.batch_for(ctx.db).run(attach)
     order.trade_order_id = trade_order_id
     return order
 
@@ -256,7 +261,9 @@ async def create_order(
     key = check_idempotency_key(idempotency_key)
     opened = None
     if ctx.db.is_sqlite and item.kind != "permanent":
-        opened = await ctx.db.run(_open_sqlite, ctx, player_id, item, key)
+        # SQLite: the order's two writes join the concurrent orders' in one fsynced COMMIT.
+        work = functools.partial(_open_sqlite, ctx, player_id, item, key)
+        opened = await rawbatch.batch_for(ctx.db).run(work)
     if opened is None:
         opened = await ctx.db.run(_open, ctx, player_id, item, key)
     order, created, tokens = opened
@@ -278,6 +285,8 @@ async def create_order(
         with contextlib.suppress(Exception):
             await ctx.db.run(_abandon, ctx, order.order_id)
         raise
+    if ctx.db.is_sqlite:
+        return await _attach_sqlite(ctx, order, trade_order_id), True
     return await ctx.db.run(_attach, ctx, order, trade_order_id), True
 
 
