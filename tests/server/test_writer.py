@@ -1,17 +1,18 @@
-"""server/writer.py: group commit on SQLite, a savepoint per unit of work."""
+"""server/writer.py: group commit on SQLite, on the event loop, a savepoint per unit of work."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from server.db import Database
-from server.writer import BatchWriter, writer_for
+from server.writer import LoopWriter, writer_for
 
 
 @pytest.fixture
@@ -37,14 +38,14 @@ def insert(key: str) -> Callable[[Session], str]:
 
 
 async def test_many_units_commit_and_answer(db: Database) -> None:
-    writer = BatchWriter(db, max_batch=8)
+    writer = LoopWriter(db, max_batch=8)
     results = await asyncio.gather(*(writer.run(insert(f"k{i:02}")) for i in range(50)))
     assert results == [f"k{i:02}" for i in range(50)]
     assert keys(db) == results
 
 
 async def test_a_failing_unit_rolls_back_alone(db: Database) -> None:
-    writer = BatchWriter(db, max_batch=64)
+    writer = LoopWriter(db, max_batch=64)
 
     def half_then_fail(session: Session) -> None:
         session.execute(text("INSERT INTO t (k) VALUES ('partial')"))
@@ -66,7 +67,7 @@ async def test_a_failing_unit_rolls_back_alone(db: Database) -> None:
 async def test_a_database_that_cannot_open_fails_every_unit(tmp_path: Path) -> None:
     broken = Database(f"sqlite:///{tmp_path}")  # a directory
     try:
-        writer = BatchWriter(broken)
+        writer = LoopWriter(broken)
         outcomes = await asyncio.gather(
             *(writer.run(insert(str(i))) for i in range(3)),
             return_exceptions=True,
@@ -76,16 +77,22 @@ async def test_a_database_that_cannot_open_fails_every_unit(tmp_path: Path) -> N
         broken.dispose()
 
 
-async def test_the_thread_stops_when_idle_and_restarts(db: Database) -> None:
-    writer = BatchWriter(db, idle_seconds=0.01)
-    await writer.run(insert("first"))
-    for _ in range(200):
-        if writer._thread is None:
-            break
-        await asyncio.sleep(0.01)
-    assert writer._thread is None
-    await writer.run(insert("second"))
-    assert keys(db) == ["first", "second"]
+async def test_units_queued_together_share_a_transaction(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = LoopWriter(db, max_batch=4)
+    opened = 0
+    transaction = db.transaction
+
+    def counting(**kwargs: bool) -> Any:
+        nonlocal opened
+        opened += 1
+        return transaction(**kwargs)
+
+    monkeypatch.setattr(db, "transaction", counting)
+    await asyncio.gather(*(writer.run(insert(f"k{i}")) for i in range(10)))
+    assert opened == 3  # 10 units queued together, at most 4 per transaction: 4 + 4 + 2
+    assert len(keys(db)) == 10
 
 
 def test_one_writer_per_database(db: Database) -> None:
