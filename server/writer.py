@@ -3,9 +3,11 @@
 SQLite has one writer at a time, and with synchronous=FULL every COMMIT waits for an fsync.
 `LoopWriter.run(work)` queues a unit; the units queued while the event loop runs its ready
 callbacks (every request whose bytes arrived together) run at the next turn of the loop, up to
-`max_batch` in one transaction, each in its own SAVEPOINT: a unit that fails rolls back alone (its
-caller gets the exception), the others commit together, and no caller hears back before the
-COMMIT succeeded. If the transaction fails (BEGIN or COMMIT), every caller of the batch gets that
+`max_batch` in one transaction: a unit that fails rolls back alone (its caller gets the
+exception), the others commit together, and no caller hears back before the COMMIT succeeded.
+Units rarely fail, so a batch first runs without savepoints; if a unit raises, that transaction
+rolls back (nothing of it was committed or answered) and the batch runs again with each unit in
+its own SAVEPOINT. If the transaction fails (BEGIN or COMMIT), every caller of the batch gets that
 error (and, for a webhook, answers 503 so TikTok retries).
 
 No thread: a writer thread and the event loop passed the GIL back and forth at every SQLite call
@@ -56,15 +58,23 @@ class LoopWriter:
         if rest:  # the rest at the next turn, so the loop answers in between
             self._pending[loop] = rest
             loop.call_soon(self._flush, loop)
+        works = [work for work, _ in batch]
+        try:  # optimistic: units rarely fail, so first all of them without savepoints
+            with self.db.transaction() as session:
+                outcomes = [(True, work(session)) for work in works]
+        except Exception:  # nothing committed: again, each unit in its own savepoint
+            outcomes = self._isolated(works)
+        for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+            _settle(future, ok, value)
+
+    def _isolated(self, works: list[Callable[[Session], Any]]) -> list[tuple[bool, Any]]:
         outcomes: list[tuple[bool, Any]] = []
         try:
             with self.db.transaction() as session:
-                for work, _ in batch:
-                    outcomes.append(_run_one(session, work))
+                outcomes.extend(_run_one(session, work) for work in works)
         except Exception as exc:  # the transaction (BEGIN or COMMIT) failed: nothing committed
-            outcomes = [(False, exc)] * len(batch)
-        for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-            _settle(future, ok, value)
+            outcomes = [(False, exc)] * len(works)
+        return outcomes
 
 
 def _run_one(session: Session, work: Callable[[Session], Any]) -> tuple[bool, Any]:
