@@ -11,7 +11,7 @@ import contextlib
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -22,16 +22,11 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.staticfiles import StaticFiles
 
 from server import handlers, reconcile
-from server.catalog import load_catalog
-from server.crypto import TokenBox
-from server.db import Database
 from server.errors import TikTokError
 from server.middleware import BodyLimit, JsonBodies, RequestLog
 from server.routes import ads, catalog, health, inventory, orders, players, session, webhooks
 from server.services import Services
-from server.sessions import SessionTokens
 from server.settings import Settings
-from server.tiktok import TikTokClient
 
 log = logging.getLogger("server")
 
@@ -133,23 +128,7 @@ def create_app(
     sandbox_app = _sandbox(app, settings) if settings.sandbox else None
     own_http = tiktok_http is None
     http = tiktok_http or _tiktok_http(settings, sandbox_app)
-    db = Database(settings.database_url)
-    secret = _session_secret(settings)
-    services = Services(
-        settings=settings,
-        db=db,
-        catalog=load_catalog(),
-        tiktok=TikTokClient(
-            http,
-            base_url=settings.effective_api_base,
-            client_key=settings.tiktok_client_key,
-            client_secret=settings.tiktok_client_secret,
-            timeout=settings.tiktok_timeout_seconds,
-        ),
-        sessions=SessionTokens(secret, ttl_seconds=settings.session_ttl_seconds),
-        box=TokenBox.from_secret(secret, settings.token_encryption_key),
-        clock=clock or (lambda: datetime.now(UTC)),
-    )
+    services = Services.build(settings, http=http, secret=_session_secret(settings), clock=clock)
     app.state.services = services
     app.state.owned_http = http if own_http else None
     app.state.limiter = MovingWindowRateLimiter(MemoryStorage())

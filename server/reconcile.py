@@ -13,7 +13,7 @@ import asyncio
 import logging
 import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -22,14 +22,9 @@ from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from server import deliveries, recovery
-from server.catalog import load_catalog
-from server.crypto import TokenBox
-from server.db import Database
 from server.models import Order
 from server.services import Services
-from server.sessions import SessionTokens
 from server.settings import Settings
-from server.tiktok import TikTokClient
 
 log = logging.getLogger("server.reconcile")
 MIN_AGE = timedelta(seconds=10)
@@ -154,21 +149,7 @@ def _command(args: argparse.Namespace) -> int:
 async def _reconcile(settings: Settings, args: argparse.Namespace) -> Report:
     secret = settings.session_secret or ""
     async with httpx.AsyncClient(headers={"User-Agent": "bean-hop-reconcile"}) as http:
-        ctx = Services(
-            settings=settings,
-            db=Database(settings.database_url),
-            catalog=load_catalog(),
-            tiktok=TikTokClient(
-                http,
-                base_url=settings.effective_api_base,
-                client_key=settings.tiktok_client_key,
-                client_secret=settings.tiktok_client_secret,
-                timeout=settings.tiktok_timeout_seconds,
-            ),
-            sessions=SessionTokens(secret or "unused", ttl_seconds=settings.session_ttl_seconds),
-            box=TokenBox.from_secret(secret, settings.token_encryption_key),
-            clock=lambda: datetime.now(UTC),
-        )
+        ctx = Services.build(settings, http=http, secret=secret)
         try:
             return await reconcile_once(
                 ctx, limit=max(args.limit, 1), min_age=timedelta(seconds=max(args.min_age, 0))
