@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server import ledger, players, rawbatch
+from server import ledger, players, writer
 from server.catalog import Item
 from server.errors import BadRequest, Conflict, NotFound
 from server.models import Order, Player
@@ -227,7 +227,7 @@ async def _attach_sqlite(ctx: Services, order: Order, trade_order_id: str) -> Or
     def attach(conn: Any) -> None:
         conn.execute(_SQLITE_ATTACH, (trade_order_id, order.order_id))
 
-    await rawbatch.batch_for(ctx.db).run(attach)
+    await writer.batch_for(ctx.db).run(attach)
     order.trade_order_id = trade_order_id
     return order
 
@@ -263,7 +263,7 @@ async def create_order(
     if ctx.db.is_sqlite and item.kind != "permanent":
         # SQLite: the order's two writes join the concurrent orders' in one fsynced COMMIT.
         work = functools.partial(_open_sqlite, ctx, player_id, item, key)
-        opened = await rawbatch.batch_for(ctx.db).run(work)
+        opened = await writer.batch_for(ctx.db).run(work)
     if opened is None:
         opened = await ctx.db.run(_open, ctx, player_id, item, key)
     order, created, tokens = opened

@@ -1,4 +1,4 @@
-"""server/rawbatch.py: the order path's group commit on the driver's connection."""
+"""server/writer.py RawBatch: the order path's group commit on the driver's connection."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from server.db import Database
-from server.rawbatch import RawBatch, batch_for
+from server.writer import RawBatch, batch_for
 
 
 @pytest.fixture
