@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from server.db import Database
-from server.writer import LoopWriter, writer_for
+from server.writer import LoopWriter, RawBatch, batch_for, writer_for
 
 
 @pytest.fixture
@@ -97,3 +98,58 @@ async def test_units_queued_together_share_a_transaction(
 
 def test_one_writer_per_database(db: Database) -> None:
     assert writer_for(db) is writer_for(db)
+
+
+# RawBatch: the order path's units on the driver's connection.
+
+
+def insert_raw(key: str) -> Callable[[Any], str]:
+    def work(conn: Any) -> str:
+        conn.execute("INSERT INTO t (k) VALUES (?)", (key,))
+        return key
+
+    return work
+
+
+async def test_many_units_commit_in_batches_raw(db: Database) -> None:
+    batch = RawBatch(db, max_batch=8)
+    results = await asyncio.gather(*(batch.run(insert_raw(f"k{i:02}")) for i in range(50)))
+    assert results == [f"k{i:02}" for i in range(50)]
+    assert keys(db) == results
+
+
+async def test_a_failing_unit_rolls_back_alone_raw(db: Database) -> None:
+    batch = batch_for(db)
+
+    def half_then_fail(conn: Any) -> None:
+        conn.execute("INSERT INTO t (k) VALUES ('partial')")
+        raise LookupError("boom")
+
+    outcomes = await asyncio.gather(
+        batch.run(insert_raw("a")),
+        batch.run(half_then_fail),
+        batch.run(insert_raw("a")),  # a unique violation
+        batch.run(insert_raw("b")),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == "a" and outcomes[3] == "b"
+    assert isinstance(outcomes[1], LookupError)
+    assert isinstance(outcomes[2], sqlite3.IntegrityError)
+    assert keys(db) == ["a", "b"]
+
+
+async def test_a_cancelled_unit_does_not_run_raw(db: Database) -> None:
+    batch = batch_for(db)
+    cancelled = asyncio.ensure_future(batch.run(insert_raw("gone")))
+    kept = asyncio.ensure_future(batch.run(insert_raw("kept")))
+    await asyncio.sleep(0)  # both queued, the flush not yet run
+    cancelled.cancel()
+    assert await kept == "kept"
+    assert keys(db) == ["kept"]
+
+
+async def test_the_write_lock_is_free_afterwards_raw(db: Database) -> None:
+    await batch_for(db).run(insert_raw("x"))
+    with db.transaction() as session:  # would wait forever on a lock left held
+        session.execute(text("INSERT INTO t (k) VALUES ('y')"))
+    assert keys(db) == ["x", "y"]
