@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bridge.build import BuildError, BuildOptions, build, stamp_path
-from bridge.build.options import DEFAULT_CDN
+from bridge.build.options import add_runtime_arguments
 from bridge.build.stage import input_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,36 +192,8 @@ def _parser() -> argparse.ArgumentParser:
         default=8000,
         help="port (default 8000; another free one if taken; 0: any)",
     )
-    parser.add_argument(
-        "--runtime",
-        choices=("pygbag", "pyodide"),
-        default="pygbag",
-        help="the Python runtime in the browser (default pygbag)",
-    )
-    parser.add_argument(
-        "--runtime-dir",
-        type=Path,
-        metavar="DIR",
-        help="self-contained pygbag runtime from DIR (see python -m bridge.build)",
-    )
-    parser.add_argument(
-        "--wheel",
-        type=Path,
-        metavar="PATH",
-        default=Path(os.environ["PYGAME_WASM_WHEEL"])
-        if os.environ.get("PYGAME_WASM_WHEEL")
-        else None,
-        help="pygame-ce wasm wheel for --runtime pyodide (env PYGAME_WASM_WHEEL)",
-    )
-    parser.add_argument("--cdn", default=DEFAULT_CDN, help="pygbag's CDN")
+    add_runtime_arguments(parser, ROOT)
     parser.add_argument("--no-watch", action="store_true", help="do not rebuild on changes")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=ROOT / "dist" / "web",
-        help="where the bundle goes (default dist/web)",
-    )
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     return parser
 
 

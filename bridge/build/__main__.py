@@ -8,7 +8,12 @@ import sys
 from pathlib import Path
 
 from bridge.build import BuildError, BuildOptions, build
-from bridge.build.options import DEFAULT_CDN, DEFAULT_CLIENT_KEY, PYODIDE_VERSION
+from bridge.build.options import (
+    DEFAULT_CDN,
+    DEFAULT_CLIENT_KEY,
+    PYODIDE_VERSION,
+    add_runtime_arguments,
+)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -54,33 +59,6 @@ def _parser() -> argparse.ArgumentParser:
         help="tiktok adds the SDK, minigame.config.json and runs the checker",
     )
     parser.add_argument(
-        "--runtime",
-        choices=("pygbag", "pyodide"),
-        default="pygbag",
-        help="the Python runtime in the browser (default pygbag)",
-    )
-    parser.add_argument(
-        "--runtime-dir",
-        type=Path,
-        metavar="DIR",
-        help="copy pygbag's runtime and the pygame-ce wheel from DIR "
-        "(its CDN layout) into a self-contained bundle",
-    )
-    parser.add_argument(
-        "--cdn",
-        default=DEFAULT_CDN,
-        help=f"where the page loads pygbag's runtime (default {DEFAULT_CDN})",
-    )
-    parser.add_argument(
-        "--wheel",
-        type=Path,
-        metavar="PATH",
-        default=Path(os.environ["PYGAME_WASM_WHEEL"])
-        if os.environ.get("PYGAME_WASM_WHEEL")
-        else None,
-        help="pygame-ce wasm wheel for --runtime pyodide (env PYGAME_WASM_WHEEL)",
-    )
-    parser.add_argument(
         "--eval-free",
         action="store_true",
         help="Pyodide without eval: EM_ASM snippets as a JS table (strict CSP)",
@@ -97,13 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("TIKTOK_CLIENT_KEY", DEFAULT_CLIENT_KEY),
         help="TikTok client key for TTMinis.game.init (env TIKTOK_CLIENT_KEY)",
     )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=ROOT / "dist" / "web",
-        help="output directory, replaced (default dist/web)",
-    )
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    add_runtime_arguments(parser, ROOT)
     parser.add_argument(
         "--timeout",
         type=float,

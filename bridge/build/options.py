@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,3 +87,40 @@ class BuildOptions:
                     "--target tiktok needs the server's https origin for minigame.config.json: "
                     "--server-origin https://your.server (or env PUBLIC_BASE_URL)"
                 )
+
+
+def add_runtime_arguments(parser: argparse.ArgumentParser, root: Path) -> None:
+    """The options `python -m bridge.build` and `python -m bridge.dev` share."""
+    parser.add_argument(
+        "--runtime",
+        choices=RUNTIMES,
+        default="pygbag",
+        help="the Python runtime in the browser (default pygbag)",
+    )
+    parser.add_argument(
+        "--runtime-dir",
+        type=Path,
+        metavar="DIR",
+        help="copy pygbag's runtime and the pygame-ce wheel from DIR "
+        "(its CDN layout) into a self-contained bundle",
+    )
+    parser.add_argument(
+        "--cdn",
+        default=DEFAULT_CDN,
+        help=f"where the page loads pygbag's runtime (default {DEFAULT_CDN})",
+    )
+    wheel = os.environ.get("PYGAME_WASM_WHEEL")
+    parser.add_argument(
+        "--wheel",
+        type=Path,
+        metavar="PATH",
+        default=Path(wheel) if wheel else None,
+        help="pygame-ce wasm wheel for --runtime pyodide (env PYGAME_WASM_WHEEL)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=root / "dist" / "web",
+        help="output directory, replaced (default dist/web)",
+    )
+    parser.add_argument("--root", type=Path, default=root, help=argparse.SUPPRESS)
