@@ -120,18 +120,7 @@ def _open(
             return _existing(found), False, tokens
         if item.kind == "permanent" and owns(session, player_id=player_id, item=item):
             raise Conflict(f"you already own {item.title}", code="already_owned")
-        values = {
-            "order_id": new_order_id(),
-            "player_id": player_id,
-            "item_id": item.id,
-            "price_beans": item.price_beans,
-            "quantity": 1,
-            "status": "pending",
-            "idempotency_key": key,
-            "created_at": ctx.clock(),
-            "refunded_beans": 0,
-            "fulfilled": False,
-        }
+        values = _new_order_values(ctx, player_id=player_id, item=item, key=key)
         conn = session.connection()
         inserted = conn.execute(_insert_order(conn.dialect.name), values).first()
         if inserted is None:
@@ -189,18 +178,7 @@ def _open_sqlite(
         tokens = (ctx.box.open(access_enc), expires, None)
     if key is not None and conn.execute(_SQLITE_BY_KEY, (player_id, key)).fetchone():
         return None
-    values = {
-        "order_id": new_order_id(),
-        "player_id": player_id,
-        "item_id": item.id,
-        "price_beans": item.price_beans,
-        "quantity": 1,
-        "status": "pending",
-        "idempotency_key": key,
-        "created_at": ctx.clock(),
-        "refunded_beans": 0,
-        "fulfilled": False,
-    }
+    values = _new_order_values(ctx, player_id=player_id, item=item, key=key)
     created_at = values["created_at"]
     params = (
         *(values[k] for k in ("order_id", "player_id", "item_id", "price_beans")),
@@ -311,3 +289,21 @@ def list_orders(session: Session, *, player_id: int, limit: int = 50) -> list[Or
             .limit(limit)
         )
     )
+
+
+def _new_order_values(
+    ctx: Services, *, player_id: int, item: Item, key: str | None
+) -> dict[str, Any]:
+    """The columns of a fresh pending order: the catalog's price, never the client's."""
+    return {
+        "order_id": new_order_id(),
+        "player_id": player_id,
+        "item_id": item.id,
+        "price_beans": item.price_beans,
+        "quantity": 1,
+        "status": "pending",
+        "idempotency_key": key,
+        "created_at": ctx.clock(),
+        "refunded_beans": 0,
+        "fulfilled": False,
+    }
