@@ -45,7 +45,7 @@
     pyodide.globals.set("APP_DIR", config.appDir);
     pyodide.runPython(START);
     window.beanhopPyodide = pyodide;
-    boot.started();
+    // The loading screen stays until the game's first frame (bridge.runtime.boot_started).
   }
 
   start().catch(function (error) {
