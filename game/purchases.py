@@ -125,4 +125,6 @@ async def _finish(s: Shop, p: Purchase) -> None:
 def _pay_failure(exc: BridgeError) -> tuple[str, str]:
     if exc.code is ErrorCode.CANCELLED:
         return "cancelled", "Purchase cancelled: no Beans were spent"
+    if exc.code is ErrorCode.INSUFFICIENT_BALANCE:
+        return "failed", "Not enough Beans: recharge in TikTok, then try again"
     return "failed", f"Payment failed ({exc.code.value}): no Beans were spent"

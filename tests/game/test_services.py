@@ -147,3 +147,29 @@ async def test_the_game_plays_headless_against_the_server(server_url: str, tmp_p
         assert again.online and again.server_best > 0
     finally:
         await again.close()
+
+
+async def test_a_player_short_of_beans_is_told_so_on_the_real_server(
+    server_url: str, tmp_path: Path
+) -> None:
+    """The simulated player has no Beans and closes the pay sheet instead of recharging."""
+    transport = NativeTransport(server_url, state_path=tmp_path / "sim.json", recharge="no")
+    s = Services(Bridge(transport), LocalStore(None), server_url=server_url, poll_interval=0.1)
+    try:
+        await s.login()
+        purchase, job = s.buy("skin_golden")
+        await job.wait()
+        assert (purchase.state, purchase.message) == (
+            "failed",
+            "Not enough Beans: recharge in TikTok, then try again",
+        )
+        await s.refresh_inventory()
+        assert s.inventory.count("skin.golden") == 0
+
+        transport.recharge_outcome = "yes"  # the next time, the player recharges on the sheet
+        purchase, job = s.buy("skin_golden")
+        await job.wait()
+        assert purchase.state == "done", purchase.message
+        assert s.inventory.count("skin.golden") == 1
+    finally:
+        await s.close()

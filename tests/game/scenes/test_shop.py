@@ -119,3 +119,23 @@ async def test_the_shop_opened_while_signing_in_loads_once_sign_in_settles(game:
     release.set()
     await game.frames(50, until=lambda: len(game.scene.items) == 3 and game.scene.load_job is None)
     assert game.scene.button("buy:revive_pack").enabled
+
+
+async def test_not_enough_beans_says_so_and_the_player_can_buy_after_recharging(
+    game: Game,
+) -> None:
+    await open_shop(game)
+    short = err("insufficient_balance", "insufficient balance: 0 Beans, the order needs 10")
+    game.transport.script("pay", short, ok({}))
+    game.click("buy:revive_pack")
+    await game.frames(30, until=lambda: game.scene.purchase_job is None)
+    assert game.scene.purchase.state == "failed"
+    assert game.scene.status == "Not enough Beans: recharge in TikTok, then try again"
+    assert game.ctx.services.inventory.count("revive") == 0
+    assert game.scene.button("buy:revive_pack").enabled, "nothing stuck: the player may retry"
+
+    game.click("buy:revive_pack")  # recharged meanwhile: a fresh order, paid
+    await game.frames(30, until=lambda: game.scene.purchase_job is None)
+    assert [a["trade_order_id"] for m, a in game.transport.calls if m == "pay"] == ["tt-1", "tt-2"]
+    assert game.scene.purchase.state == "done"
+    assert game.ctx.services.inventory.count("revive") == 5
