@@ -1,10 +1,13 @@
 """The game's test kit: a headless display, a fake Bean Hop server behind the fake transport's
-``http``, a scene manager wired to both, and helpers to click buttons and run frames."""
+``http``, a scene manager wired to both, and helpers to click buttons and run frames; and the real
+server (``python -m server``, SANDBOX=1, SQLite) for the tests that need it."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +26,10 @@ from game.services import Services
 from game.storage import LocalStore
 from game.ui import Painter
 from game.world import DT, HEIGHT, WIDTH, Bean, Input, World
+from tests.bridge.conftest import free_port, running
 
 SERVER = "http://beanhop.test"
+# The real server's catalog in its shape (image: the URL path it serves the picture at).
 CATALOG = {
     "items": [
         {
@@ -34,7 +39,7 @@ CATALOG = {
             "price_beans": 10,
             "kind": "consumable",
             "grants": {"revive": 5},
-            "image": "shop/revive_pack.png",
+            "image": "/assets/shop/revive_pack.png",
         },
         {
             "id": "skin_golden",
@@ -43,7 +48,7 @@ CATALOG = {
             "price_beans": 50,
             "kind": "permanent",
             "grants": {"skin.golden": 1},
-            "image": "shop/skin_golden.png",
+            "image": "/assets/shop/skin_golden.png",
         },
     ],
     "coin_items": [
@@ -54,7 +59,7 @@ CATALOG = {
             "price_coins": 300,
             "kind": "permanent",
             "grants": {"skin.cocoa": 1},
-            "image": "shop/skin_cocoa.png",
+            "image": "/assets/shop/skin_cocoa.png",
         }
     ],
 }
@@ -221,11 +226,10 @@ def transport(server: FakeServer) -> FakeTransport:
     return t
 
 
-@pytest.fixture
-async def game(display: pygame.Surface, transport: FakeTransport, server: FakeServer) -> Any:
-    services = Services(Bridge(transport), LocalStore(None), server_url=SERVER, poll_interval=0)
+def make_context(services: Services) -> Context:
+    """What the game's main() hands its scenes, around ``services`` (no sound)."""
     assets = Assets(ASSETS_DIR)
-    ctx = Context(
+    return Context(
         assets=assets,
         renderer=Renderer(assets),
         painter=Painter(assets),
@@ -234,9 +238,33 @@ async def game(display: pygame.Surface, transport: FakeTransport, server: FakeSe
         store=services.store,
         seed=1,
     )
+
+
+@pytest.fixture
+async def game(display: pygame.Surface, transport: FakeTransport, server: FakeServer) -> Any:
+    services = Services(Bridge(transport), LocalStore(None), server_url=SERVER, poll_interval=0)
+    ctx = make_context(services)
     g = Game(build_manager(ctx), ctx, transport, server, display)
     yield g
     await services.close()
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``python -m server`` with SANDBOX=1 and SQLite on 127.0.0.1 and a free port; its URL."""
+    tmp = tmp_path_factory.mktemp("game-server")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SANDBOX": "1",
+        "DATABASE_URL": f"sqlite:///{tmp / 'server.db'}",
+        "PUBLIC_BASE_URL": base,
+        "AD_REWARD_COOLDOWN_SECONDS": "0",
+    }
+    command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port)]
+    with running(command, env, f"{base}/healthz", tmp / "server.log"):
+        yield base
 
 
 def finished_world(seed: int = 1) -> World:
