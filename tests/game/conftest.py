@@ -22,6 +22,7 @@ from game.assets import ASSETS_DIR, Assets
 from game.audio import Audio
 from game.render import Renderer
 from game.scenes import Context, SceneManager, build_manager
+from game.scenes.shop import CARD_H, TOP
 from game.services import Services
 from game.storage import LocalStore
 from game.ui import Painter
@@ -282,3 +283,28 @@ async def to_game_over(game: Game) -> World:
     game.manager._switch()
     assert game.manager.name == "gameover"
     return world
+
+
+# ---- the shop's pictures ------------------------------------------------------------------------
+
+THUMB = 76  # a shop card's picture: 76 x 76, 10 px right of and 12 px below the card's corner
+
+
+def thumbnail(surface: pygame.Surface, index: int) -> pygame.Surface:
+    """The picture drawn on card ``index`` (where ShopScene._draw_card puts it)."""
+    return surface.subsurface(pygame.Rect(14 + 10, TOP + index * (CARD_H + 8) + 12, THUMB, THUMB))
+
+
+def difference(drawn: pygame.Surface, picture: pygame.Surface) -> float:
+    """Mean RGB difference (0-255) between ``drawn`` and ``picture`` where the picture is (nearly)
+    opaque: the card shows through its transparent corners, and smoothscale leaves alpha ~253."""
+    total, opaque = 0, 0
+    for x in range(THUMB):
+        for y in range(THUMB):
+            want = picture.get_at((x, y))
+            if want.a >= 240:
+                got = drawn.get_at((x, y))
+                total += abs(want.r - got.r) + abs(want.g - got.g) + abs(want.b - got.b)
+                opaque += 1
+    assert opaque > THUMB * THUMB // 4, "a picture that is mostly transparent proves nothing"
+    return total / (3 * opaque)

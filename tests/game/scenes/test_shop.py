@@ -16,13 +16,11 @@ from bridge.transports import err, ok
 from bridge.transports.native import NativeTransport
 from game.assets import ASSETS_DIR
 from game.scenes import build_manager
-from game.scenes.shop import CARD_H, NO_IMAGE, TOP, image_asset
+from game.scenes.shop import NO_IMAGE, image_asset
 from game.services import Services
 from game.storage import LocalStore
 from game.world import DT
-from tests.game.conftest import CATALOG, Game, make_context
-
-THUMB = 76  # the card's picture: 76 x 76, 10 px right of and 12 px below the card's corner
+from tests.game.conftest import CATALOG, THUMB, Game, difference, make_context, thumbnail
 
 
 async def open_shop(game: Game) -> None:
@@ -156,26 +154,6 @@ async def test_not_enough_beans_says_so_and_the_player_can_buy_after_recharging(
     assert [a["trade_order_id"] for m, a in game.transport.calls if m == "pay"] == ["tt-1", "tt-2"]
     assert game.scene.purchase.state == "done"
     assert game.ctx.services.inventory.count("revive") == 5
-
-
-def thumbnail(surface: pygame.Surface, index: int) -> pygame.Surface:
-    """The picture drawn on card ``index`` (where ShopScene._draw_card puts it)."""
-    return surface.subsurface(pygame.Rect(14 + 10, TOP + index * (CARD_H + 8) + 12, THUMB, THUMB))
-
-
-def difference(drawn: pygame.Surface, picture: pygame.Surface) -> float:
-    """Mean RGB difference (0-255) between ``drawn`` and ``picture`` where the picture is (nearly)
-    opaque: the card shows through its transparent corners, and smoothscale leaves alpha ~253."""
-    total, opaque = 0, 0
-    for x in range(THUMB):
-        for y in range(THUMB):
-            want = picture.get_at((x, y))
-            if want.a >= 240:
-                got = drawn.get_at((x, y))
-                total += abs(want.r - got.r) + abs(want.g - got.g) + abs(want.b - got.b)
-                opaque += 1
-    assert opaque > THUMB * THUMB // 4, "a picture that is mostly transparent proves nothing"
-    return total / (3 * opaque)
 
 
 def scaled(png: bytes) -> pygame.Surface:
