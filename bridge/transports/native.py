@@ -22,9 +22,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bridge.transports import wallet
 from bridge.transports.base import Envelope, err, ok
 from bridge.transports.sandbox import Failure, SandboxControl, platform, refusal
+from bridge.transports.wallet import add_beans, pay_sheet
 
 if TYPE_CHECKING:
     import httpx
@@ -221,7 +221,7 @@ class NativeTransport:
         self._busy.add("pay")
         try:
             recharge = self.recharge_outcome == "yes"
-            return await wallet.pay_sheet(self.sandbox, str(trade_order_id), recharge=recharge)
+            return await pay_sheet(self.sandbox, str(trade_order_id), recharge=recharge)
         finally:
             self._busy.discard("pay")
 
@@ -235,7 +235,7 @@ class NativeTransport:
     async def _recharge(self, args: dict[str, Any]) -> Envelope:
         if not _text(args.get("tier_id")):
             return err("invalid_args", "tier_id must be a non-empty string")
-        return await wallet.add_beans(self.sandbox, self._open_id())
+        return await add_beans(self.sandbox, self._open_id())
 
     async def _nothing_to_show(self, args: dict[str, Any]) -> Envelope:
         return ok()
