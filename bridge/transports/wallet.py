@@ -29,14 +29,17 @@ async def pay_sheet(sandbox: SandboxControl, trade_order_id: str, *, recharge: b
     if order.get("status") == "SUCCESS":
         message = "this trade order is already paid"
         return err("platform_error", message, platform("already_paid", message))
-    price, user = int(order["token_amount"]), await sandbox.user(str(order["open_id"]))
+    price, open_id = order.get("token_amount"), order.get("open_id")
+    if not isinstance(price, int) or not isinstance(open_id, str):
+        return refusal("pay", 200, {"error": {"message": "an order without price or player"}})
+    user = await sandbox.user(open_id)
     if user["beans"] < price:
         if not recharge:
             return insufficient(
                 f"{user['beans']} Beans, the order needs {price}, and the player closed the pay"
                 " sheet instead of recharging (BEANHOP_SIM_RECHARGE=no)"
             )
-        await sandbox.set_beans(user["open_id"], price)  # recharged exactly the difference
+        await sandbox.set_beans(open_id, price)  # recharged exactly the difference
     status, body = await sandbox.request("POST", f"{order_path}/pay", {"require_balance": True})
     if status == 402:  # the balance changed under the sheet (someone set it meanwhile)
         error = body.get("error")
