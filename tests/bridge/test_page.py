@@ -35,6 +35,7 @@ from bridge.build.runtimes import npm_pyodide
 from bridge.build.stdlib import pygbag_modules
 from tests.bridge.conftest import running
 from tests.bridge.test_build import project_ready
+from tests.bridge.test_page_pyodide import DRAWN_AT_START
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,6 +51,10 @@ BOOT_ORDER = [
 ]  # fmt: skip
 IDLE_PYTHONS_JS = (
     "/* Test stub: a runtime that loads, then does nothing. */\nwindow.stubLoaded = true;\n"
+)
+STALLING_PYTHONS_JS = (
+    "/* Test stub: some progress, then none. */\n"
+    "window.BeanhopBoot.progress(0.3, 'Stub progress');\nwindow.stubLoaded = true;\n"
 )
 # Records, from the start, whether pygbag's status texts ever hid the progress bar while loading.
 WATCH_PROGRESS = """
@@ -121,7 +126,12 @@ def pyodide_dir() -> Path:
 def stub_cdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     directory = tmp_path_factory.mktemp("cdn")
     stub_runtime(directory, stand_in_wheel(tmp_path_factory.mktemp("wheel") / WHEEL_NAME))
-    for name, text in (("hang", "window.stubLoaded = true;\n"), ("idle", IDLE_PYTHONS_JS)):
+    stubs = {
+        "hang": "window.stubLoaded = true;\n",
+        "idle": IDLE_PYTHONS_JS,
+        "stall": STALLING_PYTHONS_JS,
+    }
+    for name, text in stubs.items():
         (directory / name / PYGBAG_VERSION).mkdir(parents=True)
         (directory / name / PYGBAG_VERSION / "pythons.js").write_text(text)
     if REAL_WHEEL and Path(REAL_WHEEL).is_file():
@@ -169,6 +179,7 @@ def site(
         "release": {**idle, "mode": "release"},
         "offline": {"cdn": f"http://127.0.0.1:9/cdn/{PYGBAG_VERSION}/"},
         "hang": {"cdn": f"{stub_cdn}hang/{PYGBAG_VERSION}/", "load_timeout_ms": 1500},
+        "stall": {"cdn": f"{stub_cdn}stall/{PYGBAG_VERSION}/", "load_timeout_ms": 1500},
         "csp": {"cdn": f"stub/{PYGBAG_VERSION}/"},
         "bundled": {"runtime_dir": runtime},
     }
@@ -259,26 +270,18 @@ def test_a_link_cannot_pick_the_interpreter_the_index_or_code_to_run(
     page: Any, site: str, stub_cdn: str
 ) -> None:
     """pygbag reads the page's query and hash as CPython options: a link could pick another
-    interpreter (?python3.13), set PYGPI, or name a .py file that import_site fetches and runs."""
+    interpreter (?python3.13), set PYGPI, or name a .py file that import_site fetches and runs.
+    And at http://localhost:8… pygbag takes wheels from http://localhost:8000/cdn/ unless PYGPI
+    is set (pep0723.py async_repos)."""
+    local = site.replace("127.0.0.1", "localhost")
+    assert local.startswith("http://localhost:8")
     evil = "http://127.0.0.1:9/"
-    assert boot(page, f"{site}/?python3.13&PYGPI={evil}&{evil}x.py#{evil}y.py") == "failed"
+    assert boot(page, f"{local}/?python3.13&PYGPI={evil}&{evil}x.py#{evil}y.py") == "failed"
     assert_stopped_at_the_stand_in(page)
     assert page.evaluate("() => window.stubEnv.PYGPI") == stub_cdn
     assert f"{stub_cdn}{PYGBAG_VERSION}/cpython312/main.js" in page.requests
-    assert not [url for url in page.requests if url.startswith(evil)]
-
-
-def test_on_localhost_the_wheels_still_come_from_the_package_index(
-    page: Any, site: str, stub_cdn: str
-) -> None:
-    """pygbag rewrites the index to http://localhost:8000/cdn/ for pages at http://localhost:8…
-    unless PYGPI is set (pep0723.py async_repos)."""
-    local = site.replace("127.0.0.1", "localhost")
-    assert local.startswith("http://localhost:8")
-    assert boot(page, f"{local}/") == "failed"
-    assert_stopped_at_the_stand_in(page)
     assert f"{stub_cdn}cp312/{WHEEL_NAME}" in page.requests
-    assert not [url for url in page.requests if "localhost:8000" in url]
+    assert not [url for url in page.requests if url.startswith(evil) or "localhost:8000" in url]
 
 
 def test_a_self_contained_bundle_loads_everything_from_itself(page: Any, site: str) -> None:
@@ -373,6 +376,14 @@ def test_a_runtime_that_never_starts_times_out_with_a_message(page: Any, site: s
     assert "--runtime pyodide" in page.inner_text("#load-error")
 
 
+def test_a_load_that_stops_moving_says_where_without_blaming_the_cdn(page: Any, site: str) -> None:
+    page.goto(f"{site}/stall/")
+    page.wait_for_selector("#load-error", state="visible", timeout=15_000)
+    text = page.inner_text("#load-error")
+    assert 'The game did not start: no progress for 2 seconds after "Stub progress"' in text
+    assert "--runtime-dir" not in text and "browser console" in text
+
+
 def test_the_page_runs_under_a_strict_csp(page: Any, site: str) -> None:
     """No inline script, no eval in the page's own code or its Python boot. This passes with the
     stand-in only: pygbag's real cpython312/main.js uses eval, which this policy forbids (the
@@ -403,13 +414,7 @@ def test_the_real_game_starts_in_the_pygbag_stand_in_at_its_first_frame(
     page: Any, site: str
 ) -> None:
     """The real game on pygbag's order and stdlib: the loading screen goes at its first flip."""
-    page.add_init_script(
-        "Object.defineProperty(window, 'BeanhopBoot', { configurable: true, set(boot) {"
-        " const started = boot.started; boot.started = () => { const c = document"
-        ".getElementById('canvas').getContext('2d').getImageData(180, 320, 1, 1).data;"
-        " window.drawnAtStart = c[3] > 0; started(); };"
-        " Object.defineProperty(window, 'BeanhopBoot', { value: boot, writable: true }); } });"
-    )
+    page.add_init_script(DRAWN_AT_START)
     state = boot(page, f"{site}/real/")
     assert state == "started", page.inner_text("#load-error")
     assert page.evaluate("() => window.drawnAtStart") is True

@@ -107,14 +107,22 @@ def tap(page: Any, x: float, y: float) -> None:
     page.mouse.click(box["x"] + x * box["width"] / GAME_W, box["y"] + y * box["height"] / GAME_H)
 
 
-# Whether the canvas held a frame when the loading screen was told to go (the game's first flip).
-DRAWN_AT_START = (
-    "Object.defineProperty(window, 'BeanhopBoot', { configurable: true, set(boot) {"
-    " const started = boot.started; boot.started = () => { window.drawnAtStart = document"
-    ".getElementById('canvas').getContext('2d').getImageData(180, 320, 1, 1).data[3] > 0;"
-    " started(); }; Object.defineProperty(window, 'BeanhopBoot', { value: boot, writable: true });"
-    " } });"
-)
+# Whether the canvas held a frame when the loading screen was first told to go (the game's first
+# flip calls BeanhopBoot.started; a runtime that calls it earlier records false).
+DRAWN_AT_START = """
+Object.defineProperty(window, "BeanhopBoot", { configurable: true, set(boot) {
+  const started = boot.started;
+  boot.started = () => {
+    if (!("drawnAtStart" in window)) {
+      const pixel = document.getElementById("canvas").getContext("2d")
+        .getImageData(180, 320, 1, 1).data;
+      window.drawnAtStart = pixel[3] > 0;
+    }
+    started();
+  };
+  Object.defineProperty(window, "BeanhopBoot", { value: boot, writable: true });
+} });
+"""
 
 
 def boot(page: Any, url: str) -> float:
