@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import zipfile
 from collections.abc import Callable, Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -32,23 +29,24 @@ import pytest
 from bridge.build import BuildError, BuildOptions, build
 from bridge.build.options import PYGBAG_VERSION
 from bridge.build.runtimes import npm_pyodide
-from bridge.build.stdlib import pygbag_modules
 from tests.bridge.conftest import running
+from tests.bridge.pygbag_stub import (
+    BOOT_ORDER,
+    STAND_IN,
+    WHEEL_NAME,
+    CdnHandler,
+    port_8xxx,
+    stand_in_wheel,
+    stub_runtime,
+)
 from tests.bridge.test_build import project_ready
 from tests.bridge.test_page_pyodide import DRAWN_AT_START
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-STUB = Path(__file__).resolve().parent / "pygbag_stub"
 STRICT_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'"
-WHEEL_NAME = "pygame_ce-2.5.7.dev1-cp312-cp312-wasm32_bi_emscripten.whl"
-STAND_IN = "stand-in pygame-ce: the real wheel is opt-in (PYGAME_WASM_WHEEL)"
 REAL_WHEEL = os.environ.get("PYGAME_WASM_WHEEL", "")
-BOOT_ORDER = [
-    "pythons.js", "custom_onload", "main.js", "cpythonrc.py", "page script", "run __main__.py",
-    "install pygame", "patch pygame.base", "run main.py",
-]  # fmt: skip
 IDLE_PYTHONS_JS = (
     "/* Test stub: a runtime that loads, then does nothing. */\nwindow.stubLoaded = true;\n"
 )
@@ -68,49 +66,6 @@ document.addEventListener("DOMContentLoaded", () => {
   }).observe(bar, { attributes: true });
 });
 """
-
-
-def stand_in_wheel(path: Path) -> Path:
-    """pygame-ce as a wheel whose import raises: proof that main.py ran with it installed."""
-    info = "pygame_ce-2.5.7.dev1.dist-info"
-    with zipfile.ZipFile(path, "w") as wheel:
-        wheel.writestr("pygame/__init__.py", f"raise ImportError({STAND_IN!r})\n")
-        wheel.writestr(
-            f"{info}/METADATA", "Metadata-Version: 2.1\nName: pygame-ce\nVersion: 2.5.7.dev1\n"
-        )
-        wheel.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: false\n")
-        wheel.writestr(f"{info}/RECORD", "")
-    return path
-
-
-def stub_runtime(directory: Path, wheel: Path) -> Path:
-    """The stand-in in pygbag's CDN layout: also a valid ``--runtime-dir``."""
-    version = directory / PYGBAG_VERSION
-    (version / "cpython312").mkdir(parents=True)
-    shutil.copyfile(STUB / "pythons.js", version / "pythons.js")
-    shutil.copyfile(STUB / "cpythonrc.py", version / "cpythonrc.py")
-    shutil.copyfile(STUB / "main.js", version / "cpython312" / "main.js")
-    # main.data holds pygbag's standard library; the stand-in's holds the list of its modules.
-    (version / "cpython312" / "main.data").write_text("\n".join(sorted(pygbag_modules())))
-    (version / "cpython312" / "main.wasm").write_text("/* the stand-in runs Pyodide */\n")
-    (version / "empty.html").write_text("<!doctype html>\n")
-    index = {"-CDN-": "https://pygame-web.github.io/cdn/",
-             "pygame": "cp312/pygame_ce-2.5.7.dev1-<abi>-<abi>-<api>.whl"}  # fmt: skip
-    (directory / f"index-{PYGBAG_VERSION}-cp312.json").write_text(json.dumps(index))
-    (directory / "cp312").mkdir()
-    shutil.copyfile(wheel, directory / "cp312" / WHEEL_NAME)
-    return directory
-
-
-class _CdnHandler(SimpleHTTPRequestHandler):
-    """A CDN: static files with CORS (module scripts and wheels from another origin need it)."""
-
-    def end_headers(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +91,7 @@ def stub_cdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (directory / name / PYGBAG_VERSION / "pythons.js").write_text(text)
     if REAL_WHEEL and Path(REAL_WHEEL).is_file():
         stub_runtime(directory / "real", Path(REAL_WHEEL))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_CdnHandler, directory=str(directory)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(CdnHandler, directory=str(directory)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -146,18 +101,6 @@ def stub_cdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
-
-
-def port_8xxx() -> int:
-    """A free port from 8100-8999: pygbag treats http://localhost:8… pages specially."""
-    for port in random.sample(range(8100, 9000), 900):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 8100-8999")
 
 
 @pytest.fixture(scope="module")
