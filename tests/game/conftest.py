@@ -22,7 +22,7 @@ from game.scenes import Context, SceneManager, build_manager
 from game.services import Services
 from game.storage import LocalStore
 from game.ui import Painter
-from game.world import DT, HEIGHT, WIDTH, Bean, Input, World
+from rules.world import DT, HEIGHT, WIDTH, Bean, Input, World
 
 SERVER = "http://beanhop.test"
 CATALOG = {

@@ -6,7 +6,7 @@ import pygame
 
 from game.bot import Bot
 from game.effects import MAX_PARTICLES, Effects
-from game.world import World
+from rules.world import World
 
 
 def test_events_spawn_particles_that_expire(display: pygame.Surface) -> None:
