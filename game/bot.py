@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 
-from game.world import GRAVITY, MAX_VX, WIDTH, Input, Kind, Platform, World, wrap_dx
+from rules.world import GRAVITY, MAX_VX, WIDTH, Input, Kind, Platform, World, wrap_dx
 
 
 class Bot:

@@ -34,7 +34,7 @@ from game.scenes import Context, SceneManager, build_manager  # noqa: E402
 from game.services import Services  # noqa: E402
 from game.storage import LocalStore  # noqa: E402
 from game.ui import Painter  # noqa: E402
-from game.world import DT, HEIGHT, WIDTH, World  # noqa: E402
+from rules.world import DT, HEIGHT, WIDTH, World  # noqa: E402
 
 SERVER = "http://beanhop.local"
 PLAYER = {"open_id": "demo", "display_name": "Hopper", "avatar_url": ""}

@@ -10,7 +10,7 @@ from game.assets import CORAL, INK, TEAL
 from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import AdOutcome, Job, ServiceError, quietly
 from game.ui import Button, centered
-from game.world import WIDTH, World
+from rules.world import WIDTH, World
 
 
 class GameOverScene(Scene):

@@ -10,7 +10,7 @@ from game.assets import CORAL, GOLD, INK, WHITE
 from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import Job, RunResult, ServiceError
 from game.ui import Button, centered
-from game.world import HEIGHT, WIDTH, World
+from rules.world import HEIGHT, WIDTH, World
 
 
 class ResultsScene(Scene):

@@ -10,7 +10,7 @@ import pygame
 from game.assets import INK, TEAL, WHITE
 from game.scenes.base import Scene
 from game.ui import Button, centered
-from game.world import HEIGHT, WIDTH
+from rules.world import HEIGHT, WIDTH
 
 AUTOPLAY_START = 30
 
