@@ -58,7 +58,8 @@ class DemoServer:
             ("GET", "/api/me"): {"player": PLAYER, "best_score": 1280, "inventory": self.inventory},
             ("GET", "/api/catalog"): catalog(),
             ("GET", "/api/inventory"): self.inventory,
-            ("POST", "/api/runs"): {
+            ("POST", "/api/runs"): {"run_id": 1, "seed": 2, "coins_left_today": 1000},
+            ("POST", "/api/runs/1/result"): {
                 "best_score": 1280,
                 "coins_granted": 9,
                 "inventory": self.inventory,
@@ -88,8 +89,8 @@ def switch(manager: SceneManager, name: str, **payload: Any) -> None:
     manager._switch()
 
 
-def playing_world(seed: int, ticks: int) -> World:
-    world, bot = World(seed), Bot(seed)
+def playing_world(world: World, ticks: int) -> World:
+    bot = Bot(world.seed)
     for _ in range(ticks):
         world.step(bot.decide(world))
         assert not world.over, "pick a seed and tick count where the bot is still climbing"
@@ -129,7 +130,7 @@ async def shoot(out: Path) -> list[Path]:
 
     await frames(manager, surface, 40)
     save("title")
-    world = playing_world(2, 440)
+    world = playing_world(ctx.server_runs.begin(2), 440)  # the demo server's run: seed 2
     switch(manager, "play", world=world)
     await frames(manager, surface, 1)
     save("play")
