@@ -17,9 +17,9 @@ VERSION = 1
 STEER_LEVELS = 4  # steer is -4..4 quarters of full steer: 9 values
 STEPS_PER_SECOND = 60
 MAX_STEPS = 15 * 60 * STEPS_PER_SECOND  # 54,000: a run counts for its first 15 minutes
-# Real play changes level every ~12 steps (docs/server.md); 10,000 segments of at most
-# "-4,nn," keep the JSON of a full log under 64 KiB.
-MAX_SEGMENTS = 10_000
+# Real play changes level every ~12 steps (docs/server.md): 15 minutes take ~4,500 segments. At
+# most 8,000 keep the worst valid log, as the game's json.dumps writes it, under 64 KiB.
+MAX_SEGMENTS = 8_000
 MAX_REVIVES = 1
 
 

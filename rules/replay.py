@@ -28,6 +28,19 @@ class Outcome:
 
 def replay(seed: int, log: InputLog, *, revive_paid: bool = True) -> Outcome:
     """Step a fresh world of ``seed`` through ``log``; a revive counts only if ``revive_paid``."""
+    world = replay_world(seed, log, revive_paid=revive_paid)
+    return Outcome(
+        score=world.score,
+        coins=world.coins_collected,
+        height=world.height,
+        steps=world.ticks,
+        fell=world.over,
+        revived=world.revived,
+    )
+
+
+def replay_world(seed: int, log: InputLog, *, revive_paid: bool = True) -> World:
+    """The world at the end of the replay (its whole state, for tests that compare runtimes)."""
     world = World(seed, recording=False)
     revive_at = log.revives[0] if log.revives and revive_paid else -1
     step = world.step
@@ -37,17 +50,6 @@ def replay(seed: int, log: InputLog, *, revive_paid: bool = True) -> Outcome:
             step(inp)
             if world.over:
                 if world.ticks != revive_at:
-                    return _outcome(world)
+                    return world
                 world.revive()
-    return _outcome(world)
-
-
-def _outcome(world: World) -> Outcome:
-    return Outcome(
-        score=world.score,
-        coins=world.coins_collected,
-        height=world.height,
-        steps=world.ticks,
-        fell=world.over,
-        revived=world.revived,
-    )
+    return world
