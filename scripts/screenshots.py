@@ -28,12 +28,12 @@ from bridge import Bridge  # noqa: E402
 from bridge.transports import FakeTransport, ok  # noqa: E402
 from game.assets import ASSETS_DIR, Assets  # noqa: E402
 from game.audio import Audio  # noqa: E402
-from game.bot import Bot  # noqa: E402
 from game.render import Renderer  # noqa: E402
 from game.scenes import Context, SceneManager, build_manager  # noqa: E402
 from game.services import Services  # noqa: E402
 from game.storage import LocalStore  # noqa: E402
 from game.ui import Painter  # noqa: E402
+from rules.bot import Bot  # noqa: E402
 from rules.world import DT, HEIGHT, WIDTH, World  # noqa: E402
 
 SERVER = "http://beanhop.local"

@@ -8,10 +8,10 @@ import pygame
 
 from bridge.results import BridgeEvent
 from game.assets import GOLD, SHADOW, WHITE
-from game.bot import Bot
 from game.effects import Effects
 from game.scenes.base import Scene
 from game.ui import Button, centered
+from rules.bot import Bot
 from rules.world import DT, HEIGHT, PIXELS_PER_POINT, WIDTH, Input, World, quantise, wrap_dx
 
 HINT_TICKS = 150  # the steering hint shows for the first seconds of a run

@@ -17,12 +17,12 @@ from bridge import Bridge
 from bridge.transports import FakeTransport, err, ok
 from game.assets import ASSETS_DIR, Assets
 from game.audio import Audio
-from game.bot import Bot
 from game.render import Renderer
 from game.scenes import Context, SceneManager, build_manager
 from game.services import Services
 from game.storage import LocalStore
 from game.ui import Painter
+from rules.bot import Bot
 from rules.log import InputLog, LogError
 from rules.replay import replay
 from rules.world import DT, HEIGHT, WIDTH, Bean, Input, World

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pygame
 
-from game.bot import Bot
 from game.effects import MAX_PARTICLES, Effects
+from rules.bot import Bot
 from rules.world import World
 
 

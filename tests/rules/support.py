@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.bot import Bot
+from rules.bot import Bot
 from rules.world import World
 
 

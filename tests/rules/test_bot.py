@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from game.bot import Bot
+from rules.bot import Bot
 from rules.world import World
 
 
