@@ -21,6 +21,16 @@ MAX_STEPS = 15 * 60 * STEPS_PER_SECOND  # 54,000: a run counts for its first 15 
 # most 8,000 keep the worst valid log, as the game's json.dumps writes it, under 64 KiB.
 MAX_SEGMENTS = 8_000
 MAX_REVIVES = 1
+STEER_HYSTERESIS = 0.75  # in levels: a finger's jitter around a level boundary keeps the level
+
+
+def quantise(steer: float, previous: int | None = None) -> int:
+    """Steer -1..1 as a level -STEER_LEVELS..STEER_LEVELS; within STEER_HYSTERESIS of the
+    ``previous`` level, that level (fewer level changes: a shorter log)."""
+    scaled = max(-1.0, min(1.0, steer)) * STEER_LEVELS
+    if previous is not None and abs(scaled - previous) <= STEER_HYSTERESIS:
+        return previous
+    return round(scaled)
 
 
 class LogError(ValueError):

@@ -20,7 +20,7 @@ import random
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rules.log import STEER_LEVELS, Recorder
+from rules.log import STEER_LEVELS, Recorder, quantise
 
 WIDTH = 360
 HEIGHT = 640
@@ -52,18 +52,6 @@ class Kind(StrEnum):
     MOVING = "moving"
     CRUMBLING = "crumbling"
     SPRING = "spring"
-
-
-STEER_HYSTERESIS = 0.75  # in levels: a finger's jitter around a level boundary keeps the level
-
-
-def quantise(steer: float, previous: int | None = None) -> int:
-    """Steer -1..1 as a level -STEER_LEVELS..STEER_LEVELS; within STEER_HYSTERESIS of the
-    ``previous`` level, that level (fewer level changes: a shorter log)."""
-    scaled = max(-1.0, min(1.0, steer)) * STEER_LEVELS
-    if previous is not None and abs(scaled - previous) <= STEER_HYSTERESIS:
-        return previous
-    return round(scaled)
 
 
 @dataclass(frozen=True)

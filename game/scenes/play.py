@@ -12,7 +12,8 @@ from game.effects import Effects
 from game.scenes.base import Scene
 from game.ui import Button, centered
 from rules.bot import Bot
-from rules.world import DT, HEIGHT, PIXELS_PER_POINT, WIDTH, Input, World, quantise, wrap_dx
+from rules.log import quantise
+from rules.world import DT, HEIGHT, PIXELS_PER_POINT, WIDTH, Input, World, wrap_dx
 
 HINT_TICKS = 150  # the steering hint shows for the first seconds of a run
 MAX_STEPS = 5  # after a long stall, catch up at most this many steps

@@ -6,8 +6,17 @@ import json
 
 import pytest
 
-from rules.log import MAX_REVIVES, MAX_SEGMENTS, MAX_STEPS, InputLog, LogError, Recorder
-from rules.world import STEER_LEVELS, Input, World, quantise
+from rules.log import (
+    MAX_REVIVES,
+    MAX_SEGMENTS,
+    MAX_STEPS,
+    STEER_LEVELS,
+    InputLog,
+    LogError,
+    Recorder,
+    quantise,
+)
+from rules.world import Input, World
 
 
 def test_the_recorder_run_length_encodes_levels() -> None:
