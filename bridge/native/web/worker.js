@@ -188,6 +188,7 @@
       frames: emu.screen ? emu.screen.presented : 0,
       bytesRead: emu.stats.bytesRead,
       filesRead: emu.stats.filesRead,
+      bytesDownloaded: emu.stats.bytesDownloaded || 0,
       calls: emu.calls
     });
   }, 250);
