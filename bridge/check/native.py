@@ -79,7 +79,9 @@ def _clean_root(raw: object) -> str | None:
     return "/".join(parts)
 
 
-def _subpackages(config: dict[str, Any], sizes: dict[str, int], found: list[Violation]) -> list[Subpackage]:
+def _subpackages(
+    config: dict[str, Any], sizes: dict[str, int], found: list[Violation]
+) -> list[Subpackage]:
     entries = config.get("subpackages", config.get("subPackages", []))
     if not isinstance(entries, list):
         found.append(_layout_error("game.json", "`subpackages` must be a list of {name, root}"))
@@ -93,7 +95,11 @@ def _subpackages(config: dict[str, Any], sizes: dict[str, int], found: list[Viol
             found.append(_layout_error("game.json", f"{where} needs a `name`"))
             continue
         if root is None:
-            found.append(_layout_error("game.json", f"{where} ({name}) needs a `root` folder inside the package"))
+            found.append(
+                _layout_error(
+                    "game.json", f"{where} ({name}) needs a `root` folder inside the package"
+                )
+            )
             continue
         if any(s.name == name for s in result):
             found.append(_layout_error("game.json", f"subpackage name {name!r} is used twice"))

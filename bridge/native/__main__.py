@@ -34,9 +34,16 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("directory", type=Path, help="the package: game.js, game.json, project.config.json")
+    parser.add_argument(
+        "directory", type=Path, help="the package: game.js, game.json, project.config.json"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8100, help="port (default 8100; another free one if taken; 0: any)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8100,
+        help="port (default 8100; another free one if taken; 0: any)",
+    )
     parser.add_argument(
         "--server",
         metavar="URL",
@@ -76,7 +83,10 @@ def _report_package(directory: Path) -> str | None:
     for refusal in package.refusals:
         print(f"  refused: {refusal}", flush=True)
     if package.refusals:
-        print("  the page shows why and does not start it; fix the package and press Reload", flush=True)
+        print(
+            "  the page shows why and does not start it; fix the package and press Reload",
+            flush=True,
+        )
     return package.layout.appid
 
 
@@ -94,12 +104,17 @@ def _game_server(url: str | None) -> Iterator[str]:
         if not url.startswith(("http://", "https://")):
             raise BuildError(f"--server must be an http(s) URL, got {url!r}")
         if not _server_answers(url):
-            print(f"warning: {url}/healthz does not answer: requests and the sandbox will fail until it does", flush=True)
+            print(
+                f"warning: {url}/healthz does not answer: requests and the sandbox will fail until it does",
+                flush=True,
+            )
         yield url.rstrip("/")
         return
     from bridge.native.devserver import dev_server
 
-    print("- starting the game server with the TikTok sandbox (SQLite in var/native.db)", flush=True)
+    print(
+        "- starting the game server with the TikTok sandbox (SQLite in var/native.db)", flush=True
+    )
     with dev_server() as (base, log):
         print(f"- game server at {base} (log: {log})", flush=True)
         yield base

@@ -23,7 +23,9 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-BROWSER_ONLY = frozenset({"host", "origin", "referer", "cookie", "content-length", "accept-encoding"})
+BROWSER_ONLY = frozenset(
+    {"host", "origin", "referer", "cookie", "content-length", "accept-encoding"}
+)
 DROPPED_RESPONSE = HOP_BY_HOP | {"content-encoding", "content-length", "set-cookie"}
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 

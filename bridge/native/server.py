@@ -76,7 +76,9 @@ def _decompressed(path: Path, mtime_ns: int, size: int) -> bytes:
 class Emulator:
     """The routes of one emulator: one package directory, one game server, one device state."""
 
-    def __init__(self, root: Path, upstream: Upstream, state: DeviceState, download_kbps: float) -> None:
+    def __init__(
+        self, root: Path, upstream: Upstream, state: DeviceState, download_kbps: float
+    ) -> None:
         self.root = root.resolve()
         self.upstream = upstream
         self.state = state
@@ -119,7 +121,9 @@ class Emulator:
         path = self.package_path(raw)
         if path is None or path.suffix != ".js":
             return _error(404, f"no such module file in the package: {raw}")
-        head = f"__emu_define({json.dumps(safe_relative(raw))}, function (require, module, exports) {{"
+        head = (
+            f"__emu_define({json.dumps(safe_relative(raw))}, function (require, module, exports) {{"
+        )
         body = head.encode() + path.read_bytes() + b"\n});\n"
         return Response(body, media_type="text/javascript; charset=utf-8")
 
@@ -171,10 +175,10 @@ class Emulator:
         try:
             if request.method == "GET":
                 return JSONResponse(self.state.storage())
-            if request.method == "DELETE" and key is None:
+            if request.method == "DELETE" and not key:
                 self.state.clear()
             elif request.method == "DELETE":
-                self.state.remove_item(key)
+                self.state.remove_item(str(key))
             elif request.method == "PUT" and key:
                 self.state.set_item(key, (await request.body()).decode("utf-8"))
             else:
@@ -234,7 +238,9 @@ def create_app(root: Path, server_url: str, state_dir: Path, download_kbps: floa
         Route("/__emu/storage", emu.storage, methods=["GET", "DELETE"]),
         Route("/__emu/storage/{key:path}", emu.storage, methods=["PUT", "DELETE"]),
         Route("/__emu/user", emu.user, methods=["GET", "HEAD"]),
-        Route("/__emu/user/{path:path}", emu.user, methods=["GET", "HEAD", "PUT", "DELETE", "POST"]),
+        Route(
+            "/__emu/user/{path:path}", emu.user, methods=["GET", "HEAD", "PUT", "DELETE", "POST"]
+        ),
         Route("/__emu/net/{path:path}", emu.net, methods=ANY),
         Route("/sandbox/{path:path}", emu.sandbox, methods=ANY),
     ]

@@ -25,12 +25,12 @@ PACKAGES = Path(__file__).resolve().parent / "packages"
 WAIT_MS = 60_000  # generous: CI shares two cores with other work
 
 # (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
-ADD_WASM = bytes(
-    [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
-    + [0x01, 0x07, 0x01, 0x60, 0x02, 0x7F, 0x7F, 0x01, 0x7F]
-    + [0x03, 0x02, 0x01, 0x00]
-    + [0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00]
-    + [0x0A, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6A, 0x0B]
+ADD_WASM = bytes.fromhex(
+    "0061736d01000000"  # magic, version 1
+    "01070160027f7f017f"  # type section: (i32, i32) -> i32
+    "03020100"  # function section: one function of type 0
+    "070701036164640000"  # export section: "add" = function 0
+    "0a09010700200020016a0b"  # code: local.get 0, local.get 1, i32.add, end
 )
 EMPTY_WASM = b"\x00asm\x01\x00\x00\x00"
 

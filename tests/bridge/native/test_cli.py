@@ -27,15 +27,23 @@ RUN = [sys.executable, "-m", "bridge.native"]
 
 
 def test_help_explains_the_options() -> None:
-    out = subprocess.run([*RUN, "--help"], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    out = subprocess.run(
+        [*RUN, "--help"], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
     for word in ("--port", "--server", "--state", "--download-kbps", "SANDBOX=1", "docs/native.md"):
         assert word in out
 
 
 def test_a_missing_directory_says_what_to_do(tmp_path: Path) -> None:
-    run = subprocess.run([*RUN, str(tmp_path / "nope")], capture_output=True, text=True, cwd=ROOT, check=False)
-    assert run.returncode == 2 and "is not a directory" in run.stderr and "Traceback" not in run.stderr
-    native = subprocess.run([*RUN, "dist/tiktok-native"], capture_output=True, text=True, cwd=tmp_path, check=False)
+    run = subprocess.run(
+        [*RUN, str(tmp_path / "nope")], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert (
+        run.returncode == 2 and "is not a directory" in run.stderr and "Traceback" not in run.stderr
+    )
+    native = subprocess.run(
+        [*RUN, "dist/tiktok-native"], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
     assert native.returncode == 2 and "--target tiktok-native" in native.stderr
 
 
@@ -89,7 +97,9 @@ def test_a_taken_port_is_replaced_by_a_free_one_said_aloud(tmp_path: Path) -> No
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_without_server_it_starts_the_dev_server_with_its_sandbox(browser: Any, tmp_path: Path) -> None:
+def test_without_server_it_starts_the_dev_server_with_its_sandbox(
+    browser: Any, tmp_path: Path
+) -> None:
     root = package("request", tmp_path)
     (root / "ttbridge.js").write_bytes((ROOT / "bridge" / "js" / "ttbridge.js").read_bytes())
     port = free_port()
@@ -112,20 +122,38 @@ def test_the_emulator_server_keeps_to_the_package(tmp_path: Path) -> None:
     with emulator(root, "http://127.0.0.1:9", tmp_path) as emu:
         base = emu.url
         page = httpx.get(base + "/")
-        assert page.headers["content-security-policy"].startswith("script-src 'self' 'wasm-unsafe-eval'")
+        assert page.headers["content-security-policy"].startswith(
+            "script-src 'self' 'wasm-unsafe-eval'"
+        )
         worker = httpx.get(base + "/__emu/web/worker.js")
-        assert worker.status_code == 200 and "'wasm-unsafe-eval'" in worker.headers["content-security-policy"]
+        assert (
+            worker.status_code == 200
+            and "'wasm-unsafe-eval'" in worker.headers["content-security-policy"]
+        )
         module = httpx.get(base + "/__emu/mod/game.js").text
-        assert module.startswith('__emu_define("game.js", function (require, module, exports) {// Storage')
+        assert module.startswith(
+            '__emu_define("game.js", function (require, module, exports) {// Storage'
+        )
         assert module.endswith("\n});\n")
-        for bad in ("/__emu/file/../secret.txt", "/__emu/file/%2e%2e/secret.txt", "/__emu/mod/data/hello.txt"):
+        for bad in (
+            "/__emu/file/../secret.txt",
+            "/__emu/file/%2e%2e/secret.txt",
+            "/__emu/mod/data/hello.txt",
+        ):
             assert httpx.get(base + bad).status_code == 404, bad
         assert httpx.get(base + "/__emu/file/data/hello.txt").text == "hello from the package\n"
         assert httpx.put(base + "/__emu/storage/k", content=b"not json").status_code == 400
         assert httpx.put(base + "/__emu/storage/k", content=b'"x" ').status_code == 204
-        assert httpx.put(base + "/__emu/storage/big", content=b'"' + b"x" * (11 * 1024 * 1024) + b'"').status_code == 413
+        assert (
+            httpx.put(
+                base + "/__emu/storage/big", content=b'"' + b"x" * (11 * 1024 * 1024) + b'"'
+            ).status_code
+            == 413
+        )
         assert httpx.get(base + "/__emu/storage").json() == {"k": '"x" '}
         assert httpx.put(base + "/__emu/user/../escape", content=b"x").status_code in (400, 404)
-        assert httpx.put(base + "/__emu/user/a/b.txt", content=b"x").status_code == 404  # no folder a
+        assert (
+            httpx.put(base + "/__emu/user/a/b.txt", content=b"x").status_code == 404
+        )  # no folder a
         assert httpx.get(base + "/__emu/net/api/catalog").status_code == 502  # no game server
         assert not (tmp_path / "escape").exists()

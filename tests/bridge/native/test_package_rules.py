@@ -32,7 +32,9 @@ def main_over_4mb(root: Path) -> None:
 
 
 def subpackage_over_4mb(root: Path) -> None:
-    (root / "game.json").write_text(json.dumps({"subpackages": [{"name": "level", "root": "level"}]}))
+    (root / "game.json").write_text(
+        json.dumps({"subpackages": [{"name": "level", "root": "level"}]})
+    )
     (root / "level").mkdir()
     (root / "level" / "game.js").write_text("console.log('level');\n")
     big(root / "level" / "data.bin", 4 * MB + 1)
@@ -105,7 +107,9 @@ def test_a_package_over_the_limits_is_refused_on_the_page(browser: Any, tmp_path
         page = open_page(browser, emu.url)
         state = wait_state(page, "refused", "running", "failed")
         assert state["state"] == "refused"
-        assert any(": size: main package is 4.00 MB, the limit is 4 MB" in r for r in state["refusals"])
+        assert any(
+            ": size: main package is 4.00 MB, the limit is 4 MB" in r for r in state["refusals"]
+        )
         message = page.inner_text("#emu-message")
         assert "TikTok would refuse this package" in message and "main package" in message
         assert page.locator("#screen").count() == 0  # nothing started

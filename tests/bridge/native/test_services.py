@@ -62,20 +62,36 @@ def test_storage_and_user_files_survive_reloads(browser: Any, tmp_path: Path) ->
         page = open_page(browser, emu.url)
         state = wait_state(page, "running", "failed")
         assert state["state"] == "running", state["errors"]
-        assert wait_console(page, "boot 1 ") == 'boot 1 profile {"name":"Bean","best":10} log before []'
-        assert "first boot: readFileSync:fail no such file or directory" in wait_console(page, "first boot")
+        assert (
+            wait_console(page, "boot 1 ")
+            == 'boot 1 profile {"name":"Bean","best":10} log before []'
+        )
+        assert "first boot: readFileSync:fail no such file or directory" in wait_console(
+            page, "first boot"
+        )
         assert wait_console(page, "missing key") == 'missing key ""'
-        assert wait_console(page, "getStorage missing") == "getStorage missing: getStorage:fail data not found"
+        assert (
+            wait_console(page, "getStorage missing")
+            == "getStorage missing: getStorage:fail data not found"
+        )
         assert wait_console(page, "package text") == "package text: hello from the package"
         assert wait_console(page, "package bytes") == "package bytes: true 23"
-        assert wait_console(page, "write package") == "write package: writeFile:fail permission denied, open data/hello.txt"
-        assert wait_console(page, "missing: ").startswith("missing: readFile:fail no such file or directory")
+        assert (
+            wait_console(page, "write package")
+            == "write package: writeFile:fail permission denied, open data/hello.txt"
+        )
+        assert wait_console(page, "missing: ").startswith(
+            "missing: readFile:fail no such file or directory"
+        )
         assert wait_console(page, "user bytes") == "user bytes: 1,2,3,250"
         assert wait_console(page, "listing") == "listing: boots.log,bytes.bin"
 
         page.evaluate("() => window.nativeEmulator.reload()")  # what the Reload button does
         page.wait_for_function("() => window.nativeEmulator.status.boots === 2")
-        assert wait_console(page, "boot 2 ") == 'boot 2 profile {"name":"Bean","best":20} log before [boot 1;]'
+        assert (
+            wait_console(page, "boot 2 ")
+            == 'boot 2 profile {"name":"Bean","best":20} log before [boot 1;]'
+        )
 
         page.reload()  # the whole page, as a person pressing F5
         assert wait_console(page, "boot 3 ").endswith("log before [boot 1;boot 2;]")

@@ -7,13 +7,22 @@ from typing import Any
 
 import pytest
 
-from tests.bridge.native.conftest import console, emulator, open_page, wait_console, wait_state, wasm_package
+from tests.bridge.native.conftest import (
+    console,
+    emulator,
+    open_page,
+    wait_console,
+    wait_state,
+    wasm_package,
+)
 
 pytestmark = [pytest.mark.browser]
 NO_SERVER = "http://127.0.0.1:9"
 
 
-def test_bytes_are_refused_and_a_wasm_br_from_a_subpackage_runs(browser: Any, tmp_path: Path) -> None:
+def test_bytes_are_refused_and_a_wasm_br_from_a_subpackage_runs(
+    browser: Any, tmp_path: Path
+) -> None:
     root = wasm_package(tmp_path)
     (root / "engine" / "filler.bin").write_bytes(b"\x01" * 600_000)  # a download worth reporting
     with emulator(root, NO_SERVER, tmp_path) as emu:
