@@ -60,6 +60,12 @@
     });
     try {
       P.importScripts('/__emu/mod/' + files.enc(rel));
+    } catch (error) {
+      if (error && error.name === 'SyntaxError') {
+        var message = String(error.message).replace(/^Failed to execute 'importScripts' on '\w+': /, '');
+        throw new SyntaxError(message + ' (in ' + rel + ')');
+      }
+      throw error;
     } finally {
       delete g.__emu_define;
     }

@@ -104,3 +104,21 @@ def test_eval_fails_as_on_a_device(browser: Any, tmp_path: Path) -> None:
         assert any(": eval: " in w for w in state["warnings"])
         assert "review scan would reject" in emu.log.read_text()
         page.close()
+
+
+def test_require_is_commonjs_over_package_files(browser: Any, tmp_path: Path) -> None:
+    with emulator(package("modules", tmp_path), NO_SERVER, tmp_path) as emu:
+        page = open_page(browser, emu.url)
+        state = wait_state(page, "running", "failed")
+        assert state["state"] == "running", state["errors"]
+        lines = console(page)
+        assert "a a sees b b cached true" in lines
+        assert 'b saw a partial: {"name":"a"}' in lines  # the cycle sees what a had so far
+        assert "index lib/index.js this is exports true" in lines
+        assert "module var global: undefined" in lines
+        missing = next(x for x in lines if x.startswith("missing: "))
+        assert "module './lib/missing' is not defined" in missing
+        assert next(x for x in lines if x.startswith("outside: ")).startswith(
+            "outside: module '../outside.js'"
+        )
+        page.close()
