@@ -81,6 +81,6 @@ def load(root: Path) -> Package:
 def safe_relative(raw: str) -> str | None:
     """A request path as a package-relative POSIX path, or None when it leaves the package."""
     parts = PurePosixPath(raw.lstrip("/")).parts
-    if not parts or any(part in ("..", ".", "") or "\\" in part for part in parts):
+    if not parts or any(part in ("..", ".", "") or "\\" in part or "\0" in part for part in parts):
         return None
     return "/".join(parts)

@@ -208,6 +208,8 @@ class Emulator:
                 return _error(405, "unsupported operation")
         except StateError as exc:
             return _error(exc.status, str(exc))
+        except OSError as exc:  # a name too long, a file where a folder should be, ...
+            return _error(400, f"{exc.strerror or exc}: {raw}")
         return Response(status_code=204)
 
     # ---- the game server ---------------------------------------------------------------
