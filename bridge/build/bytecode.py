@@ -88,9 +88,6 @@ def _run_job(
     keys: dict[str, str],
     timeout: float,
 ) -> None:
-    node = shutil.which("node")
-    if node is None:
-        raise BuildError("compiling Python for Pyodide needs node (it comes with npm): install it")
     with tempfile.TemporaryDirectory(prefix="beanhop-pyc-") as tmp:
         job = Path(tmp)
         names = {f"{i}.py": name for i, name in enumerate(sources)}
@@ -100,21 +97,30 @@ def _run_job(
             (job / "in" / short).write_bytes(sources[name][0])
         jobs = {short: sources[name][1] for short, name in names.items()}
         (job / "jobs.json").write_text(json.dumps(jobs))
-        (job / "job.py").write_text(JOB_PY)
-        (job / "run.js").write_text(RUNNER_JS)
-        command = [node, str(job / "run.js"), str(package.resolve()), str(job), CACHE_TAG]
-        try:
-            done = subprocess.run(  # noqa: S603 (our own argv, no shell)
-                command, capture_output=True, text=True, timeout=timeout, check=False
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise BuildError(f"compiling Python with Pyodide took over {timeout:.0f} s") from exc
-        if done.returncode != 0:
-            tail = "\n".join(done.stderr.strip().splitlines()[-8:])
-            raise BuildError(f"compiling Python with Pyodide (node) failed:\n{tail}")
+        run_in_pyodide(package, job, JOB_PY, timeout)
         store.mkdir(parents=True, exist_ok=True)
         for short, name in names.items():
             shutil.copyfile(job / "out" / short, store / f"{keys[name]}.pyc")
+
+
+def run_in_pyodide(package: Path, job: Path, code: str, timeout: float) -> str:
+    """Runs ``code`` in Pyodide under node, ``job`` mounted at /job; returns what it printed."""
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError("compiling Python for Pyodide needs node (it comes with npm): install it")
+    (job / "job.py").write_text(code)
+    (job / "run.js").write_text(RUNNER_JS)
+    command = [node, str(job / "run.js"), str(package.resolve()), str(job), CACHE_TAG]
+    try:
+        done = subprocess.run(  # noqa: S603 (our own argv, no shell)
+            command, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BuildError(f"Pyodide under node took over {timeout:.0f} s") from exc
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-8:])
+        raise BuildError(f"Python in Pyodide under node failed:\n{tail}")
+    return done.stdout
 
 
 def add_app_bytecode(app: Path, package: Path, cache: Path, timeout: float) -> int:
