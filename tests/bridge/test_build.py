@@ -247,9 +247,20 @@ def test_pyodide_eval_free_bundle(tmp_path: Path) -> None:
     cache = fake_npm_cache(tmp_path / "cache")
     wheel = fake_wheel(tmp_path / FAKE_WHEEL_NAME)
     web = tmp_path / "web"
-    build(options(root, web, mode="release", target="tiktok", runtime="pyodide", wheel=wheel,
-                  eval_free=True, npm_cache=cache, server_origin="https://api.beanhop.example",
-                  bytecode=False))  # fmt: skip (bytecode needs the real Pyodide: test_bytecode.py)
+    build(
+        options(
+            root,
+            web,
+            mode="release",
+            target="tiktok",
+            runtime="pyodide",
+            wheel=wheel,
+            eval_free=True,
+            npm_cache=cache,
+            server_origin="https://api.beanhop.example",
+            bytecode=False,
+        )
+    )  # fmt: skip (bytecode needs the real Pyodide: test_bytecode.py)
     html = (web / "index.html").read_text()
     assert page_scripts(html)[-3:] == [
         "runtime/pyodide.js",
