@@ -178,10 +178,13 @@ def report(f: Figures) -> str:
             f"  {phase['name']:<12} {phase['ms']:>7.0f} {phase['ms'] - before:>+7.0f}  {what}"
         )
         before = phase["ms"]
-    lines.append("frames presented per second (animation frames with a canvas write):")
+    lines.append(
+        "frames presented per second (animation frames with a canvas write), "
+        "of the page's animation frames per second:"
+    )
+    cells = [f"{s} {fps[0]:.1f} of {fps[1]:.1f}" for s in SCENES if (fps := f.fps(s))]
     rafs, seconds = f.page_frames
-    cells = [f"{s} {fps:.1f}" for s in SCENES if (fps := f.fps(s)) is not None]
-    lines.append(f"  {', '.join(cells)}  (the page's own animation frames: {rafs / seconds:.1f}/s)")
+    lines.append(f"  {', '.join(cells)}; the whole run {rafs / seconds:.1f} animation frames/s")
     lines.append("frame work, update + draw ms, median / p95:")
     lines.append(f"  {'scene':<10} {'frames':>6}  {'browser':>17}  {'native (same run)':>17}")
     native = (f.native or {}).get("scenes", {})

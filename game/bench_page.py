@@ -85,7 +85,7 @@ class Figures:
     first_frame_cpu_ms: list[float] = field(default_factory=lambda: [0.0, 0.0])  # main, process
     phases: list[dict[str, Any]] = field(default_factory=list)  # {name, ms since navigation}
     downloads: list[dict[str, Any]] = field(default_factory=list)  # {name, start, end, bytes}
-    presented: dict[str, list[float]] = field(default_factory=dict)  # scene: [frames, seconds]
+    presented: dict[str, list[float]] = field(default_factory=dict)  # scene: [frames, rAFs, s]
     page_frames: list[float] = field(default_factory=lambda: [0.0, 0.0])  # rAFs, seconds
     stats: dict[str, Any] = field(default_factory=dict)  # the game's FrameStats.as_dict()
     frames: int = 0
@@ -93,9 +93,10 @@ class Figures:
     bundle: tuple[int, int] = (0, 0)
     native: dict[str, Any] | None = None
 
-    def fps(self, scene: str) -> float | None:
-        frames, seconds = self.presented.get(scene, (0.0, 0.0))
-        return frames / seconds if seconds > 0 else None
+    def fps(self, scene: str) -> tuple[float, float] | None:
+        """Frames presented per second in ``scene``, and the page's animation frames per second."""
+        frames, rafs, seconds = self.presented.get(scene, (0.0, 0.0, 0.0))
+        return (frames / seconds, rafs / seconds) if seconds > 0 else None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -171,9 +172,10 @@ def _follow(page: Any, frames: int, figures: Figures, say: Any) -> None:
         page.wait_for_timeout(POLL_S * 1000)
         now = page.evaluate(SAMPLE, False)
         if last is not None and now["scene"] == last["scene"] and now["scene"] is not None:
-            span = figures.presented.setdefault(now["scene"], [0.0, 0.0])
+            span = figures.presented.setdefault(now["scene"], [0.0, 0.0, 0.0])
             span[0] += now["presented"] - last["presented"]
-            span[1] += (now["t"] - last["t"]) / 1000
+            span[1] += now["rafs"] - last["rafs"]
+            span[2] += (now["t"] - last["t"]) / 1000
         if last is not None and now["scene"] != last["scene"]:
             say(f"  {now['frames']:>5} frames: {now['scene']}")
         first = first or now
