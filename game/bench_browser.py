@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from game.bench import SCENES
-from game.bench_page import Figures, play
+from game.bench_page import CHROMIUM, Figures, play
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def say(message: str) -> None:

@@ -9,10 +9,12 @@ scene to that scene. At the end it reads the game's own frame stats (update + dr
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [  # quiet on a closed network (docs/web.md, the test suite uses the same)
     "--no-sandbox",
     "--disable-gpu",
@@ -107,7 +109,7 @@ def play(url: str, frames: int, say: Any) -> Figures:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
             errors: list[str] = []
@@ -124,12 +126,6 @@ def play(url: str, frames: int, say: Any) -> Figures:
             return figures
         finally:
             browser.close()
-
-
-def _chromium() -> str:
-    from game.bench_browser import CHROMIUM
-
-    return CHROMIUM
 
 
 def _boot(page: Any, url: str, figures: Figures) -> None:
