@@ -6,7 +6,7 @@ import math
 
 import pygame
 
-from game.assets import GOLD, INK, WHITE, Assets
+from game.assets import GOLD, INK, WHITE, Assets, rle
 from game.world import HEIGHT, PLATFORM_WIDTH, WIDTH, Kind, World
 
 SKINS = ("classic", "golden", "mint", "cocoa", "sprout")
@@ -30,7 +30,7 @@ class Renderer:
         self.coins = [
             _squeezed(coin, abs(math.cos(i * math.pi / COIN_FRAMES))) for i in range(COIN_FRAMES)
         ]
-        self.hud_coin = pygame.transform.smoothscale(img("ui/coin.png"), (26, 26))
+        self.hud_coin = rle(pygame.transform.smoothscale(img("ui/coin.png"), (26, 26)))
         self._beans: dict[tuple[str, int, int], pygame.Surface] = {}
         self._flame = _flame()
 
@@ -46,7 +46,7 @@ class Renderer:
             surf = pygame.transform.smoothscale(base, size)
             if facing < 0:
                 surf = pygame.transform.flip(surf, True, False)
-            self._beans[key] = surf
+            self._beans[key] = rle(surf)
         return surf
 
     # ---- the world --------------------------------------------------------------------------
@@ -116,7 +116,7 @@ class Renderer:
 
 def _squeezed(img: pygame.Surface, fraction: float) -> pygame.Surface:
     w, h = img.get_size()
-    return pygame.transform.smoothscale(img, (max(2, int(w * fraction)), h))
+    return rle(pygame.transform.smoothscale(img, (max(2, int(w * fraction)), h)))
 
 
 def _flame() -> list[pygame.Surface]:
@@ -125,5 +125,5 @@ def _flame() -> list[pygame.Surface]:
         s = pygame.Surface((20, length), pygame.SRCALPHA)
         pygame.draw.ellipse(s, (255, 150, 60), (2, 0, 16, length))
         pygame.draw.ellipse(s, (255, 230, 120), (6, 0, 8, length * 2 // 3))
-        frames.append(s)
+        frames.append(rle(s))
     return frames

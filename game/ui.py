@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from game.assets import CORAL, CREAM, GOLD, GREY, INK, SHADOW, TEAL, WHITE, Assets, Color
+from game.assets import CORAL, CREAM, GOLD, GREY, INK, SHADOW, TEAL, WHITE, Assets, Color, rle
 
 STYLES: dict[str, tuple[Color, Color]] = {  # face, label
     "primary": (CORAL, WHITE),
@@ -42,7 +42,7 @@ class Painter:
         key = ("button", b.label, b.icon, b.style, b.enabled, b.rect.size, b.size)
         img = self._cache.get(key)
         if img is None:
-            img = self._render_button(b)
+            img = rle(self._render_button(b))
             self._cache[key] = img
         surface.blit(img, b.rect.move(0, 3 if pressed else 0))
 
@@ -81,7 +81,7 @@ class Painter:
             pygame.draw.rect(img, (*SHADOW, 90), (0, 8, w, h), border_radius=24)
             pygame.draw.rect(img, color, (0, 0, w, h), border_radius=24)
             pygame.draw.rect(img, _darker(color), (0, 0, w, h), width=3, border_radius=24)
-            self._cache[key] = img
+            self._cache[key] = img = rle(img)
         surface.blit(img, rect)
 
     def dim(self, surface: pygame.Surface, alpha: int = 140) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pygame
 
 from bridge.results import BridgeEvent
-from game.assets import GOLD, SHADOW, WHITE
+from game.assets import GOLD, SHADOW, WHITE, rle
 from game.bot import Bot
 from game.effects import Effects
 from game.scenes.base import Scene
@@ -146,7 +146,7 @@ def _hint_card(text: pygame.Surface) -> pygame.Surface:
         tip = [(x + 10 * d, h // 2), (x - 6 * d, h // 2 - 11), (x - 6 * d, h // 2 + 11)]
         pygame.draw.polygon(card, GOLD, tip)
     card.blit(text, text.get_rect(center=(w // 2, h // 2)))
-    return card
+    return rle(card)
 
 
 class PauseScene(Scene):

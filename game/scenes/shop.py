@@ -11,7 +11,7 @@ from typing import Any
 
 import pygame
 
-from game.assets import CORAL, CREAM, INK, TEAL, WHITE
+from game.assets import CORAL, CREAM, INK, TEAL, WHITE, rle
 from game.scenes.base import Scene
 from game.services import Job, Purchase
 from game.ui import Button, centered
@@ -180,7 +180,7 @@ class ShopScene(Scene):
         if thumb is None:
             a = self.ctx.assets
             full = a.image(image) if a.has(image) else a.image("ui/heart.png")
-            thumb = pygame.transform.smoothscale(full, (76, 76))
+            thumb = rle(pygame.transform.smoothscale(full, (76, 76)))
             self._thumbs[image] = thumb
         return thumb
 
