@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pygame
@@ -37,6 +38,8 @@ class Painter:
     def __init__(self, assets: Assets) -> None:
         self.assets = assets
         self._cache: dict[tuple[object, ...], pygame.Surface] = {}
+        self._frozen: pygame.Surface | None = None
+        self._frozen_by: tuple[object, tuple[object, ...]] | None = None
 
     def button(self, surface: pygame.Surface, b: Button, pressed: bool = False) -> None:
         key = ("button", b.label, b.icon, b.style, b.enabled, b.rect.size, b.size)
@@ -93,6 +96,27 @@ class Painter:
             img.set_alpha(alpha)
             self._cache[key] = img
         surface.blit(img, (0, 0))
+
+    def frozen(
+        self,
+        surface: pygame.Surface,
+        owner: object,
+        key: tuple[object, ...],
+        compose: Callable[[pygame.Surface], None],
+    ) -> None:
+        """Blit a full-screen picture that only changes with ``owner`` (compared by identity) and
+        ``key`` (by value), e.g. a finished run under a dim: ``compose`` draws it once into an
+        opaque surface, and each frame costs one copy instead of the world's blits and a
+        full-screen blend. One picture is kept: the scene on screen is the only one drawing."""
+        size = surface.get_size()
+        if self._frozen is None or self._frozen.get_size() != size:
+            self._frozen, self._frozen_by = pygame.Surface(size, 0, surface), None
+        by = self._frozen_by
+        if by is None or by[0] is not owner or by[1] != key:
+            self._frozen_by = None  # until compose has finished
+            compose(self._frozen)
+            self._frozen_by = (owner, key)
+        surface.blit(self._frozen, (0, 0))
 
     def bar(self, surface: pygame.Surface, rect: pygame.Rect, fraction: float) -> None:
         pygame.draw.rect(surface, (214, 216, 230), rect, border_radius=rect.height // 2)
