@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help dev test lint fmt clean venv browser build bench check-web
+.PHONY: help dev test lint fmt clean venv browser build bench check-web native
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ dev: $(STAMP) ## build the web game, start the server with the TikTok sandbox, p
 
 build: $(STAMP) ## build the web game into dist/web (options: make build ARGS="--release ...")
 	@$(PY) -m bridge.build $(ARGS)
+
+native: $(STAMP) ## run dist/tiktok-native in the native-runtime emulator with the dev server and sandbox
+	@$(PY) -m bridge.native dist/tiktok-native $(ARGS)
 
 check-web: $(STAMP) ## check dist/web against TikTok's package rules
 	@$(PY) -m bridge.check dist/web
