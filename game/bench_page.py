@@ -28,7 +28,9 @@ POLL_S = 0.25
 BOOT_TIMEOUT_MS = 180_000
 
 COUNTER = """(() => {
-  const bench = window.BeanhopBench = {writes: 0, presented: 0, rafs: 0, firstWrite: null};
+  const bench = window.BeanhopBench = {
+    writes: 0, presented: 0, doubled: 0, rafs: 0, firstWrite: null,
+  };
   const proto = CanvasRenderingContext2D.prototype;
   for (const name of ["putImageData", "drawImage"]) {
     const real = proto[name];
@@ -41,7 +43,11 @@ COUNTER = """(() => {
   let seen = 0;
   const tick = () => {
     bench.rafs += 1;
-    if (bench.writes !== seen) { bench.presented += 1; seen = bench.writes; }
+    if (bench.writes !== seen) {
+      bench.presented += 1;
+      bench.doubled += bench.writes - seen - 1;  // writes beyond one in this animation frame
+      seen = bench.writes;
+    }
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);

@@ -19,7 +19,7 @@ class Bot:
     def __init__(self, seed: int, *, careful: bool = False) -> None:
         self.rng = random.Random(seed * 7919 + 17)
         self.careful = careful
-        self.gave_up = False  # every bounce a slip: the run ends within a few bounces
+        self.gave_up = False  # it steers for gaps: the run ends within a few seconds
         self.target: Platform | None = None
         self.slip_x: float | None = None  # where a distracted bot drifts to instead
         self._rising = False
@@ -28,10 +28,13 @@ class Bot:
         bean = world.bean
         bounced = bean.vy > 0 and not self._rising
         self._rising = bean.vy > 0
+        if self.gave_up:
+            if bounced or self.slip_x is None:  # a gap chosen per bounce, held until the next
+                self.slip_x = _widest_gap(world)
+            return Input(_steer(wrap_dx(bean.x, self.slip_x)))
         if bounced:
             # a fresh decision after each bounce: sometimes a slip, more often higher up
             slip = 0.0 if self.careful else 0.015 + 0.4 * world.difficulty + world.height / 60000
-            slip = 1.0 if self.gave_up else slip
             self.slip_x = self.rng.uniform(0, WIDTH) if self.rng.random() < slip else None
         if self.slip_x is not None:
             return Input(_steer(wrap_dx(bean.x, self.slip_x)))
@@ -42,8 +45,9 @@ class Bot:
         return Input(_steer(wrap_dx(bean.x, self.target.x + self.target.vx * 0.2)))
 
     def give_up(self) -> None:
-        """From now on the bot only slips, so its run ends soon whatever the seed."""
+        """From now on the bot steers for the gaps below, so its run ends soon whatever the seed."""
         self.gave_up = True
+        self.slip_x = None
 
     def _choose(self, world: World) -> None:
         bean = world.bean
@@ -59,6 +63,15 @@ class Bot:
             if best is None or p.y > best.y:
                 best = p
         self.target = best
+
+
+def _widest_gap(world: World) -> float:
+    """The x farthest from every platform below the bean (the middle of the widest gap)."""
+    bean = world.bean
+    below = [p.x for p in world.platforms if not p.broken and bean.y - 400 < p.y <= bean.y + 1]
+    if not below:
+        return bean.x
+    return max(range(0, WIDTH, 6), key=lambda x: min(abs(wrap_dx(x, px)) for px in below))
 
 
 def _steer(dx: float) -> float:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WHEEL = os.environ.get("PYGAME_WASM_WHEEL", "")
 SCENES = ("title", "shop", "play", "gameover", "results")
 SEED = 58
-FRAMES = 1300  # the tour ends its run after 8 s of climbing: every scene within 1300 frames
+FRAMES = 1600  # the tour ends its run after 8 s of climbing: every scene within 1600 frames
 
 
 def bench(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
