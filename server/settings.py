@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     order_query_interval_seconds: float = Field(default=3.0, ge=0)
     reconcile_interval_seconds: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"
+    # /docs, /redoc and /openapi.json map every route for whoever asks: served in development and
+    # test unless API_DOCS=0, in production only with API_DOCS=1 (see `serves_api_docs`).
+    api_docs: bool | None = None
 
     @field_validator("tiktok_api_base", "public_base_url")
     @classmethod
@@ -104,3 +107,9 @@ class Settings(BaseSettings):
         if self.sandbox:
             problems.append("SANDBOX=1 is for development: unset it in production")
         return problems
+
+    @property
+    def serves_api_docs(self) -> bool:
+        """Whether the app serves its OpenAPI schema and the docs pages (API_DOCS, by default
+        everywhere but production)."""
+        return self.api_docs if self.api_docs is not None else not self.is_production
