@@ -67,14 +67,6 @@ def test_no_generated_or_binary_files_are_tracked() -> None:
 # module, else a.b); the parent packages whose `__init__` Python also runs are not counted, or
 # every package that re-exports its modules would be a cycle.
 
-# Cycles known when this test was written, each removed by a branch in flight. A listed cycle that
-# is gone fails the test too: then delete its line.
-KNOWN_CYCLES = [
-    # issue 12, item 4 (the game half, fixed on the `fixes` branch): purchases should depend on
-    # services' interface. Remove this entry when that branch is merged.
-    {"game.purchases", "game.services"},
-]
-
 
 def source_packages() -> list[str]:
     """Every top-level package of the repository except the tests."""
@@ -200,7 +192,4 @@ def test_no_package_has_an_import_cycle() -> None:
     """game, bridge, server and any other top-level package: no module imports itself back."""
     assert {"game", "bridge", "server"} <= set(source_packages())
     found = cycles(import_graph())
-    unexpected = [name for name, group in found.items() if group not in KNOWN_CYCLES]
-    assert not unexpected, "import cycles:\n" + "\n".join(unexpected)
-    gone = [sorted(known) for known in KNOWN_CYCLES if known not in found.values()]
-    assert not gone, f"known cycles no longer there: delete them from KNOWN_CYCLES: {gone}"
+    assert not found, "import cycles:\n" + "\n".join(found)
