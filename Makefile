@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help dev test lint fmt clean venv browser build bench check-web
+.PHONY: help dev test lint fmt clean venv browser build bench bench-web check-web native
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ dev: $(STAMP) ## build the web game, start the server with the TikTok sandbox, p
 build: $(STAMP) ## build the web game into dist/web (options: make build ARGS="--release ...")
 	@$(PY) -m bridge.build $(ARGS)
 
+native: $(STAMP) ## run dist/tiktok-native in the native-runtime emulator with the dev server and sandbox
+	@$(PY) -m bridge.native dist/tiktok-native $(ARGS)
+
 check-web: $(STAMP) ## check dist/web against TikTok's package rules
 	@$(PY) -m bridge.check dist/web
 
@@ -48,15 +51,19 @@ test: $(STAMP) browser ## install what is missing and run ruff, mypy and the who
 	@echo "==> ruff"
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
-	@echo "==> mypy (server/ and bridge/)"
+	@echo "==> mypy (server/, bridge/ and rules/)"
 	@$(VENV)/bin/mypy
 	@echo "==> pytest"
 	@$(VENV)/bin/pytest
 
-bench: $(STAMP) ## run the benchmarks (game frame times, order latency, webhook throughput)
+bench: $(STAMP) ## run the benchmarks (game frame times, order latency, webhook throughput, run replays)
 	@$(PY) -m game.bench
 	@$(PY) -m server.bench orders
 	@$(PY) -m server.bench webhooks --orders 500
+	@$(PY) -m server.bench runs
+
+bench-web: $(STAMP) browser ## the game's scripted run on Pyodide in headless Chromium, next to native (needs PYGAME_WASM_WHEEL)
+	@$(PY) -m game.bench --browser $(ARGS)
 
 lint: $(STAMP) ## ruff and mypy only
 	@$(VENV)/bin/ruff check .

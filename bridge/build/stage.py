@@ -1,4 +1,4 @@
-"""The app folder the runtimes load: main.py, game/, the bridge's Python files, assets/."""
+"""The app folder the runtimes load: main.py, game/, rules/, the bridge's Python files, assets/."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ def stage_app(root: Path, app: Path) -> list[str]:
     app.mkdir(parents=True, exist_ok=True)
     (app / "main.py").write_text(MAIN_PY, encoding="utf-8")
     shutil.copytree(root / "game", app / "game", ignore=_IGNORE)
+    if (root / "rules").is_dir():  # the rules the game shares with the server
+        shutil.copytree(root / "rules", app / "rules", ignore=_IGNORE)
     shutil.copytree(root / "bridge", app / "bridge", ignore=_bridge_ignore)
     if (root / "assets").is_dir():
         shutil.copytree(root / "assets", app / "assets", ignore=_IGNORE)
@@ -51,7 +53,7 @@ def zip_app(app: Path, archive: Path) -> None:
 def input_files(root: Path) -> list[Path]:
     """Every file a build reads from the project: what the dev loop hashes."""
     files: list[Path] = []
-    for folder in ("game", "bridge", "assets"):
+    for folder in ("game", "rules", "bridge", "assets"):
         base = root / folder
         if base.is_dir():
             files.extend(

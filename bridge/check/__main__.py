@@ -12,6 +12,8 @@ EPILOG = """\
 rules: eval, new Function, string timers, remote <script>/stylesheets/@import (fonts and the
 TikTok SDK excepted), iframe, location.* and window.open, clipboard, vibrate, zero-byte files,
 total size (HTML: 200 MB; native: 30 MB in all, 4 MB main package and per subpackage).
+native layout: game.js, game.json (subpackages: name + root, each root with a game.js) and
+project.config.json (with an appid); python -m bridge.native refuses the same packages.
 exit status: 0 clean, 1 violations, 2 bad arguments.
 """
 

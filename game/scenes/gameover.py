@@ -8,9 +8,9 @@ import pygame
 
 from game.assets import CORAL, INK, TEAL
 from game.scenes.base import AUTOPLAY_WAIT, Scene
-from game.services import AdOutcome, Job, ServiceError, quietly
+from game.services import AdOutcome, Job, ServiceError
 from game.ui import Button, centered
-from game.world import WIDTH, World
+from rules.world import WIDTH, World
 
 
 class GameOverScene(Scene):
@@ -70,7 +70,7 @@ class GameOverScene(Scene):
             self.job, self.job_kind = services.spawn(services.watch_ad()), "ad"
             self.message = "Playing ad…"
         elif button_id == "revive_token":
-            self.job, self.job_kind = services.spawn(services.consume_revive()), "token"
+            self.job, self.job_kind = self.ctx.server_runs.revive_with_token(self.world), "token"
             self.message = "Using a revive…"
         elif button_id == "skip":
             self.go("results", world=self.world)
@@ -106,13 +106,23 @@ class GameOverScene(Scene):
         self._refresh_buttons()
 
     def _revive(self, *, claim: bool) -> None:
-        services = self.ctx.services
-        if claim and services.online:  # counted against the daily cap; nothing to wait for
-            services.spawn(quietly(services.claim_ad_reward("revive")))
+        if claim:  # counted against the daily ad cap; nothing to wait for
+            self.ctx.server_runs.revived_by_ad(self.world)
         self.world.revive()
         self.go("play", world=self.world)
 
     def draw(self, surface: pygame.Surface) -> None:
+        world = self.world
+        key = (self.name, world.ticks, world.score, world.revived, self.skin)
+        self.ctx.painter.frozen(surface, world, key, self._draw_frozen)
+        self.draw_buttons(surface)
+        if self.message:
+            a = self.ctx.assets
+            for i, line in enumerate(a.wrapped(self.message, 22, WIDTH - 70, INK)):
+                centered(surface, line, 590 + i * 24)
+
+    def _draw_frozen(self, surface: pygame.Surface) -> None:
+        """The finished run under a dim and the panel: drawn once, not every frame."""
         a, p = self.ctx.assets, self.ctx.painter
         self.ctx.renderer.draw_world(surface, self.world, self.skin)
         p.dim(surface, 160)
@@ -124,7 +134,3 @@ class GameOverScene(Scene):
             centered(surface, a.text("Revive used for this run", 22, (120, 124, 150)), 305)
         else:
             centered(surface, a.text("Keep going? One revive per run", 22, TEAL), 305)
-        self.draw_buttons(surface)
-        if self.message:
-            for i, line in enumerate(a.wrapped(self.message, 22, WIDTH - 70, INK)):
-                centered(surface, line, 590 + i * 24)

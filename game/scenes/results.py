@@ -10,7 +10,7 @@ from game.assets import CORAL, GOLD, INK, WHITE
 from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import Job, RunResult, ServiceError
 from game.ui import Button, centered
-from game.world import HEIGHT, WIDTH, World
+from rules.world import HEIGHT, WIDTH, World
 
 
 class ResultsScene(Scene):
@@ -70,7 +70,7 @@ class ResultsScene(Scene):
         )
         self.new_best = world.score > services.best_score
         self.result, self.double, self.doubled, self.bonus, self.message = None, None, False, 0, ""
-        self.record = services.spawn(services.record_run(world.score, world.coins_collected))
+        self.record = ctx.server_runs.finish(world)
         self._refresh_buttons()
 
     def _refresh_buttons(self) -> None:
@@ -129,15 +129,15 @@ class ResultsScene(Scene):
                 )
             self.double = None
             self._refresh_buttons()
-        if self.ctx.autoplay and self.frames == AUTOPLAY_WAIT:
+        self.ctx.server_runs.prepare()  # the next run, while the player reads the results
+        ready = self.record is None and self.ctx.server_runs.settled
+        if self.ctx.autoplay and self.frames >= AUTOPLAY_WAIT and ready:
             self.on_button("again")
 
     def draw(self, surface: pygame.Surface) -> None:
-        a, p = self.ctx.assets, self.ctx.painter
-        self.ctx.renderer.draw_background(surface, self.world.camera_y)
-        p.dim(surface, 90)
-        p.panel(surface, pygame.Rect(24, 60, WIDTH - 48, 550))
-        centered(surface, a.outlined("Results", 50, GOLD), 108)
+        a = self.ctx.assets
+        key = (self.name, self.world.camera_y)
+        self.ctx.painter.frozen(surface, self.world, key, self._draw_frozen)
         centered(surface, a.text("SCORE", 22, (120, 124, 150)), 160)
         centered(surface, a.text(str(self.world.score), 72), 204)
         best = max(self.ctx.services.best_score, self.world.score)
@@ -154,3 +154,11 @@ class ResultsScene(Scene):
         self.draw_buttons(surface)
         if self.record is not None:
             centered(surface, a.text("Saving…", 20, WHITE), HEIGHT - 16)
+
+    def _draw_frozen(self, surface: pygame.Surface) -> None:
+        """The sky where the run ended under a dim and the panel: drawn once, not every frame."""
+        p = self.ctx.painter
+        self.ctx.renderer.draw_background(surface, self.world.camera_y)
+        p.dim(surface, 90)
+        p.panel(surface, pygame.Rect(24, 60, WIDTH - 48, 550))
+        centered(surface, self.ctx.assets.outlined("Results", 50, GOLD), 108)

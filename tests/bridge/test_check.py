@@ -116,8 +116,10 @@ def test_allow_globs_report_without_failing(
 
 def test_native_layout_and_size_limits(tmp_path: Path) -> None:
     (tmp_path / "game.js").write_text("main();\n")
-    (tmp_path / "game.json").write_text(json.dumps({"subpackages": [{"root": "levels"}]}))
+    subpackages = [{"name": "levels", "root": "levels"}]
+    (tmp_path / "game.json").write_text(json.dumps({"subpackages": subpackages}))
     (tmp_path / "levels").mkdir()
+    (tmp_path / "levels" / "game.js").write_text("go();\n")
     (tmp_path / "levels" / "big.bin").write_bytes(b"x" * (4 * 1024 * 1024 + 1))
     (tmp_path / "main.bin").write_bytes(b"x" * (4 * 1024 * 1024 + 1))
     report = check(tmp_path, target="native")
@@ -129,12 +131,13 @@ def test_native_layout_and_size_limits(tmp_path: Path) -> None:
 
 
 def test_native_total_limit(tmp_path: Path) -> None:
-    for name in ("game.js", "game.json", "project.config.json"):
-        (tmp_path / name).write_text("{}")
-    subpackages = [{"root": f"p{i}"} for i in range(8)]
+    (tmp_path / "game.js").write_text("main();\n")
+    (tmp_path / "project.config.json").write_text('{"appid": "tt123"}')
+    subpackages = [{"name": f"p{i}", "root": f"p{i}"} for i in range(8)]
     (tmp_path / "game.json").write_text(json.dumps({"subpackages": subpackages}))
     for i in range(8):
         (tmp_path / f"p{i}").mkdir()
+        (tmp_path / f"p{i}" / "game.js").write_text("go();\n")
         (tmp_path / f"p{i}" / "data.bin").write_bytes(b"x" * (4 * 1024 * 1024 - 10))
     messages = [v.message for v in check(tmp_path, target="native").violations]
     assert messages == [messages[0]] and "limit is 30 MB" in messages[0]

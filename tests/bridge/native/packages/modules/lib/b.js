@@ -1,0 +1,2 @@
+var a = require('./a');
+module.exports = { name: 'b', sawA: JSON.stringify(a) };

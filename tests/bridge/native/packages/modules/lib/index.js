@@ -1,0 +1,2 @@
+module.exports = { name: 'lib/index.js', thisIsExports: false };
+module.exports.thisIsExports = this !== undefined && this !== GameGlobal;
