@@ -21,12 +21,23 @@ POSTS = [
     "/api/runs",
 ]
 GETS = ["/api/me", "/api/inventory", "/api/catalog", "/healthz"]
-_players: dict[int, Session] = {}
+# A run's routes, for a real run of the player ({run}) and for ids that are not runs.
+RUN_POSTS = ["/api/runs/{run}/revive", "/api/runs/{run}/result"]
+RUN_IDS = ["{run}", "0", "-1", "99999999999999999999", "%00", "%ED%B3%BF", "x" * 300]
+_players: dict[int, tuple[Session, str]] = {}
 
 
 async def player(api: Api) -> Session:
+    return (await player_and_run(api))[0]
+
+
+async def player_and_run(api: Api) -> tuple[Session, str]:
+    """One player per app, with a run started (its id fills `{run}`)."""
     if id(api) not in _players:
-        _players[id(api)] = await login(api)
+        me = await login(api)
+        started = await api.client.post("/api/runs", headers=me.headers)
+        assert started.status_code == 201, started.text
+        _players[id(api)] = (me, str(started.json()["run_id"]))
     return _players[id(api)]
 
 
@@ -38,7 +49,7 @@ def assert_answered(response: httpx.Response) -> None:
 
 
 # JSON objects with the routes' own field names, valued with anything.
-FIELDS = ["code", "item_id", "quantity", "placement", "score", "coins"]
+FIELDS = ["code", "item_id", "quantity", "placement", "score", "coins", "log", "paid_with"]
 bodies = (
     st.dictionaries(st.sampled_from(FIELDS) | texts, json_values, max_size=4).map(dumps)
     | json_values.map(dumps)
@@ -52,6 +63,29 @@ async def test_any_body_to_any_route(api: Api, path: str, body: bytes, authorize
     me = await player(api)
     headers = me.headers if authorized else {}
     assert_answered(await api.client.post(path, content=body, headers=headers))
+
+
+# Run results shaped like the real thing, with anything in the log and the claims.
+results = st.fixed_dictionaries(
+    {
+        "log": st.dictionaries(
+            st.sampled_from(["v", "seed", "steps", "revive"]) | texts, json_values
+        )
+    },
+    optional={"score": json_values, "coins": json_values},
+).map(dumps)
+
+
+@PROPERTY
+@given(
+    path=st.sampled_from(RUN_POSTS),
+    run_id=st.sampled_from(RUN_IDS),
+    body=bodies | results.map(str.encode),
+)
+async def test_any_body_to_a_run(api: Api, path: str, run_id: str, body: bytes) -> None:
+    me, run = await player_and_run(api)
+    url = path.format(run=run_id.format(run=run))
+    assert_answered(await api.client.post(url, content=body, headers=me.headers))
 
 
 header_values = st.binary(max_size=300) | texts.map(lambda t: t.encode("utf-8", "surrogatepass"))
