@@ -26,6 +26,7 @@ from bridge.build.options import (
     BuildOptions,
 )
 from bridge.build.stage import stage_app, zip_app
+from bridge.build.stdlib import discover, pyodide_keep, trim_zip
 from bridge.check import check
 
 __all__ = ["BuildError", "BuildOptions", "BuildResult", "build"]
@@ -64,8 +65,7 @@ def _copy_bridge_js(options: BuildOptions, out: Path) -> None:
 def _write_static(options: BuildOptions, out: Path, cdn: str, wheel: str) -> None:
     static = out / "static"
     static.mkdir(parents=True, exist_ok=True)
-    names = page.STATIC_FILES + (page.PYODIDE_STATIC_FILES if options.runtime == "pyodide" else ())
-    for name in names:
+    for name in page.static_files(options):
         shutil.copyfile(page.WEB / name, static / name)
     text = page.boot_config_js(options, cdn, wheel=wheel)
     (static / "boot-config.js").write_text(text, encoding="utf-8")
@@ -105,12 +105,23 @@ def _pyodide(options: BuildOptions, app: Path, out: Path) -> str:
     package = runtimes.npm_pyodide(options.npm_cache, options.timeout)
     (out / "static").mkdir(parents=True, exist_ok=True)
     runtimes.copy_pyodide_runtime(package, options.wheel, out, eval_free=options.eval_free)
+    _trim_stdlib(app, out / "runtime" / "python_stdlib.zip", options.timeout)
     if options.bytecode:
         _bytecode(options, package, app, out)
     zip_app(app, out / runtimes.archive_name())
     (out / "index.html").write_text(page.render(options), encoding="utf-8")
     shutil.copyfile(page.WEB / "favicon.png", out / "favicon.png")
     return ""
+
+
+def _trim_stdlib(app: Path, archive: Path, timeout: float) -> None:
+    """Pyodide's python_stdlib.zip cut down to what the app and Pyodide need (bridge.build.stdlib)."""
+    _say("- finding the standard-library modules the app needs (a headless run)")
+    keep = pyodide_keep(discover(app, timeout))
+    full = archive.stat().st_size
+    kept = trim_zip(archive, archive.with_name("trimmed.zip"), keep)
+    archive.with_name("trimmed.zip").replace(archive)
+    _say(f"  python_stdlib.zip: {len(kept)} modules, {full // 1024} KB -> {archive.stat().st_size // 1024} KB")
 
 
 def _bytecode(options: BuildOptions, package: Path, app: Path, out: Path) -> None:

@@ -132,7 +132,7 @@ class ResultsScene(Scene):
         self.ctx.server_runs.prepare()  # the next run, while the player reads the results
         ready = self.record is None and self.ctx.server_runs.settled
         if self.ctx.autoplay and self.frames >= AUTOPLAY_WAIT and ready:
-            self.on_button("again")
+            self.on_button("shop" if self.ctx.runs == 1 else "again")  # the shop once, then play
 
     def draw(self, surface: pygame.Surface) -> None:
         a = self.ctx.assets
