@@ -119,11 +119,15 @@ def create_app(
         finally:
             await _shutdown(app, tasks)
 
+    docs = settings.serves_api_docs  # off in production unless API_DOCS=1
     app = FastAPI(
         title="Bean Hop server",
         version="0.1.0",
         description="Login exchange, shop, orders, inventory and ad rewards for Bean Hop.",
         lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     sandbox_app = _sandbox(app, settings) if settings.sandbox else None
     own_http = tiktok_http is None

@@ -16,48 +16,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic import ValidationError
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
-
 from server import operator, reconcile
-from server.db import Database
+from server.boot import load_settings, migrate_database, safe_url
 from server.settings import Settings
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 log = logging.getLogger("server")
-
-
-def load_settings(**overrides: Any) -> Settings | None:
-    """Settings from the environment, or None after printing what is wrong (no traceback)."""
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        for error in exc.errors():
-            name = "_".join(str(p) for p in error["loc"]).upper() or "configuration"
-            print(f"error: {name}: {error['msg']}", file=sys.stderr)
-        return None
-
-
-def _safe_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def migrate_database(settings: Settings) -> bool:
-    database = Database(settings.database_url)
-    try:
-        database.migrate()
-    except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        print(
-            f"error: cannot migrate the database at DATABASE_URL={_safe_url(settings.database_url)}:"
-            f" {reason}",
-            file=sys.stderr,
-        )
-        return False
-    finally:
-        database.dispose()
-    return True
 
 
 def log_config(level: str) -> dict[str, Any]:
@@ -117,7 +81,7 @@ def serve(args: argparse.Namespace) -> int:
     if not migrate_database(settings):
         return 1
     logging.config.dictConfig(log_config(settings.log_level))
-    log.info("serving on %s (database %s)", settings.base_url, _safe_url(settings.database_url))
+    log.info("serving on %s (database %s)", settings.base_url, safe_url(settings.database_url))
     common: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
@@ -142,7 +106,7 @@ def migrate(args: argparse.Namespace) -> int:
         return 2
     if not migrate_database(settings):
         return 1
-    print(f"database at {_safe_url(settings.database_url)} is up to date")
+    print(f"database at {safe_url(settings.database_url)} is up to date")
     return 0
 
 

@@ -20,6 +20,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +32,14 @@ _MIGRATION_LOCK = 0x6265616E  # "bean": a PostgreSQL advisory lock id for concur
 # Every SQLite connection's pragmas. synchronous=FULL: a commit is on disk (fsync) before it
 # returns, so a 200 (a webhook TikTok will never retry) survives a power loss, not only a crash.
 SQLITE_PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """A database that cannot answer now (down, locked, deadlock, pool exhausted): retry later.
+    Any other error (a constraint, a value it cannot hold) would fail again."""
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def normalise_url(url: str) -> str:

@@ -8,68 +8,84 @@ neither does (and TikTok, having had no 200, retries). Outcomes:
 - `rejected`       signed with our secret but for another `client_key`, or another trade order
 - `unknown_order`  no such order (yet): flagged; the reconciler applies it if the order appears
 - `unknown_item`   the order's item left the catalog: flagged for an operator
-- `ignored`        an event with nothing to do (portal test pings, unknown events)
+- `ignored`        an event with nothing to do (portal test pings, unknown events, a refund of an
+                   order already refunded in full)
 - `malformed`      not a TikTok envelope (answered 400)
+- `error`          processing raised (a bug): the raw delivery is kept in its own transaction and
+                   answered 500, for an operator to replay once fixed
 - `resolved`       an `unknown_order` delivery applied later (see the `replay_of` rows)
+
+Only a database that cannot answer (`db.is_unavailable`) leaves no row: the answer is 503.
+The raw body is stored as text when it is UTF-8 without NUL (what an operator reads), otherwise as
+`base64:` + its base64 (PostgreSQL text holds no NUL; SQLite's driver encodes no lone surrogate),
+so a replay sends the very bytes that were signed.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from server import players
 from server.catalog import Catalog
-from server.db import Database
+from server.db import Database, is_unavailable
+from server.dispatch import dispatch
 from server.models import Order, OrderEvent, WebhookDelivery
-from server.payments import SUCCESS_KEY, Effect, apply_refund, apply_success, lock_order
-from server.webhooks import (
-    EVENT_AUTHORIZATION_REMOVED,
-    EVENT_REFUND,
-    EVENT_SUCCESS,
-    Envelope,
-    EnvelopeError,
-    parse_envelope,
-)
+from server.payments import Effect
+from server.webhooks import EVENT_REFUND, EVENT_SUCCESS, Envelope, EnvelopeError, parse_envelope
 from server.writer import writer_for
 
+log = logging.getLogger("server.deliveries")
 _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+BASE64_PREFIX = "base64:"
 
 # Hot-path statements, built once: Core on the tables (no ORM bulk-insert machinery, and a
 # statement object reused keeps its cache key, so SQLAlchemy finds the compiled form at once).
 _deliveries = cast(Table, WebhookDelivery.__table__)
 _events = cast(Table, OrderEvent.__table__)
-_orders = cast(Table, Order.__table__)
 _INSERT_DELIVERY = insert(_deliveries).returning(_deliveries.c.id)
 _LINK_EVENT = (
     update(_events).where(_events.c.id == bindparam("event_id")).values(delivery_id=bindparam("d"))
 )
-_paid = _orders.join(
-    _events,
-    and_(
-        _events.c.order_id == _orders.c.order_id,
-        _events.c.kind == "success",
-        _events.c.event_key == SUCCESS_KEY,
-    ),
-)
-_PAID_BY_ORDER_ID = (
-    select(_orders.c.trade_order_id, _orders.c.item_id)
-    .select_from(_paid)
-    .where(_orders.c.order_id == bindparam("key"))
-)
-_PAID_BY_TRADE_ORDER_ID = (
-    select(_orders.c.trade_order_id, _orders.c.item_id)
-    .select_from(_paid)
-    .where(_orders.c.trade_order_id == bindparam("key"))
-)
+
+
+class DeliveryFailed(Exception):
+    """Processing a verified delivery raised; the delivery was kept with outcome `error`."""
+
+    def __init__(self, received: Received) -> None:
+        super().__init__(f"delivery {received.delivery_id}: {received.detail}")
+        self.received = received
+
+
+def encode_body(raw_body: bytes) -> str:
+    """The raw body as storable text: itself when UTF-8 without NUL, else `base64:…`."""
+    try:
+        text = raw_body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and "\x00" not in text and not text.startswith(BASE64_PREFIX):
+        return text
+    return BASE64_PREFIX + base64.b64encode(raw_body).decode("ascii")
+
+
+def decode_body(stored: str) -> bytes:
+    """The bytes `encode_body` stored (rows stored before it: their UTF-8 text)."""
+    if stored.startswith(BASE64_PREFIX):
+        try:
+            return base64.b64decode(stored.removeprefix(BASE64_PREFIX), validate=True)
+        except binascii.Error:
+            pass
+    return stored.encode("utf-8", errors="surrogateescape")
 
 
 @dataclass(frozen=True)
@@ -106,7 +122,7 @@ def prepare(
         "headers": json.dumps(
             {k: v for k, v in headers.items() if k.lower() not in _PRIVATE_HEADERS}
         ),
-        "body": raw_body.decode("utf-8", errors="replace"),
+        "body": encode_body(raw_body),
         "event": "",
         "client_key": "",
         "detail": "",
@@ -147,17 +163,49 @@ def store(session: Session, catalog: Catalog, incoming: Incoming, *, client_key:
     return Received(delivery_id, effect.outcome, effect.detail)
 
 
+def store_failure(session: Session, incoming: Incoming, error: Exception) -> Received:
+    """Keep a delivery whose processing raised: only the raw material (body, headers, times),
+    in a transaction of its own, so that whatever broke the processing cannot break this too."""
+    row = {
+        key: incoming.row[key]
+        for key in ("received_at", "source", "replay_of", "signed_at", "headers", "body")
+    }
+    detail = f"processing failed ({type(error).__name__}): replay it once the cause is fixed"
+    row |= {"event": "", "client_key": "", "outcome": "error", "detail": detail}
+    delivery_id = int(session.connection().execute(_INSERT_DELIVERY, row).scalar_one())
+    return Received(delivery_id, "error", detail)
+
+
+def _answer(incoming: Incoming, received: Received) -> Received:
+    if incoming.error is not None:
+        raise incoming.error
+    return received
+
+
+def _check_failure(error: Exception) -> None:
+    """Re-raise a database that cannot answer (503: TikTok retries); otherwise log it (a bug)
+    and let the caller keep the delivery as `error`."""
+    if is_unavailable(error):
+        raise error
+    log.error("processing a verified webhook delivery failed", exc_info=error)
+
+
 def receive(db: Database, catalog: Catalog, *, client_key: str, **delivery: Any) -> Received:
-    """Store a verified delivery and apply it, in one transaction; EnvelopeError when malformed.
+    """Store a verified delivery and apply it, in one transaction; EnvelopeError when malformed,
+    DeliveryFailed when processing raised (the delivery then kept as `error`).
 
     `delivery`: the keyword arguments of `prepare`.
     """
     incoming = prepare(**delivery)
-    with db.transaction() as session:
-        received = store(session, catalog, incoming, client_key=client_key)
-    if incoming.error is not None:
-        raise incoming.error
-    return received
+    try:
+        with db.transaction() as session:
+            received = store(session, catalog, incoming, client_key=client_key)
+    except Exception as exc:
+        _check_failure(exc)
+        with db.transaction() as session:
+            kept = store_failure(session, incoming, exc)
+        raise DeliveryFailed(kept) from exc
+    return _answer(incoming, received)
 
 
 async def receive_async(
@@ -169,11 +217,15 @@ async def receive_async(
             functools.partial(receive, db, catalog, client_key=client_key, **delivery)
         )
     incoming = prepare(**delivery)
+    writer = writer_for(db)
     work = functools.partial(store, catalog=catalog, incoming=incoming, client_key=client_key)
-    received = await writer_for(db).run(work)
-    if incoming.error is not None:
-        raise incoming.error
-    return received
+    try:
+        received = await writer.run(work)
+    except Exception as exc:
+        _check_failure(exc)
+        kept = await writer.run(functools.partial(store_failure, incoming=incoming, error=exc))
+        raise DeliveryFailed(kept) from exc
+    return _answer(incoming, received)
 
 
 def _event_key(envelope: Envelope) -> str | None:
@@ -182,84 +234,6 @@ def _event_key(envelope: Envelope) -> str | None:
     if envelope.event == EVENT_REFUND:
         return envelope.refund_key()
     return None
-
-
-def dispatch(
-    session: Session,
-    catalog: Catalog,
-    envelope: Envelope,
-    *,
-    client_key: str,
-    source: str,
-    now: datetime,
-) -> Effect:
-    """Apply one parsed event inside the caller's transaction."""
-    if envelope.client_key != client_key:
-        return Effect("rejected", f"client_key {envelope.client_key[:64]!r} is not this app's")
-    if envelope.event in (EVENT_SUCCESS, EVENT_REFUND):
-        return _trade_order_event(session, catalog, envelope, source, now)
-    if envelope.event == EVENT_AUTHORIZATION_REMOVED:
-        open_id = envelope.user_openid or str((envelope.content or {}).get("open_id") or "")
-        if open_id and players.forget_tokens(session, open_id=open_id, now=now):
-            return Effect("applied", "the player's TikTok tokens were forgotten")
-        return Effect("ignored", "no such player")
-    return Effect("ignored", f"nothing to do for {envelope.event[:64]!r}")
-
-
-def _trade_order_event(
-    session: Session,
-    catalog: Catalog,
-    envelope: Envelope,
-    source: str,
-    now: datetime,
-) -> Effect:
-    if envelope.event == EVENT_SUCCESS and _already_paid(session, catalog, envelope):
-        return Effect("duplicate", "the order was already paid")
-    order = lock_order(session, order_id=envelope.order_id, trade_order_id=envelope.trade_order_id)
-    if order is None:
-        return Effect("unknown_order", "no such order: kept for the reconciler and operators")
-    if envelope.trade_order_id and order.trade_order_id != envelope.trade_order_id:
-        if order.trade_order_id is not None:
-            return Effect("rejected", "the trade_order_id does not belong to this order")
-        order.trade_order_id = envelope.trade_order_id  # TikTok's signed word for it
-    if catalog.item(order.item_id) is None:
-        return Effect("unknown_item", f"item {order.item_id!r} is no longer in the catalog")
-    if envelope.event == EVENT_SUCCESS:
-        return apply_success(
-            session,
-            catalog,
-            order=order,
-            source=source,
-            now=now,
-            is_sandbox=envelope.is_sandbox,
-        )
-    return apply_refund(
-        session,
-        catalog,
-        order=order,
-        event_key=envelope.refund_key(),
-        refund_amount=envelope.refund_amount,
-        source=source,
-        now=now,
-    )
-
-
-def _already_paid(session: Session, catalog: Catalog, envelope: Envelope) -> bool:
-    """True when this success is certainly a duplicate: its order exists, matches, and already has
-    its `success` event row. A shortcut (one indexed read, no lock, no write) for the common case
-    of TikTok's retries, not the guarantee: order_events rows are never deleted, so a row found is
-    proof; when none is found the delivery takes the full path, whose unique key decides."""
-    if envelope.order_id:
-        query, key = _PAID_BY_ORDER_ID, envelope.order_id
-    else:
-        query, key = _PAID_BY_TRADE_ORDER_ID, envelope.trade_order_id
-    row = session.connection().execute(query, {"key": key}).first()
-    if row is None:
-        return False
-    trade_order_id, item_id = row
-    if envelope.trade_order_id and trade_order_id != envelope.trade_order_id:
-        return False  # the full path says why (rejected, or records TikTok's id)
-    return catalog.item(item_id) is not None
 
 
 def get(db: Database, delivery_id: int) -> WebhookDelivery | None:
@@ -278,7 +252,7 @@ def replay(
         db,
         catalog,
         client_key=client_key,
-        raw_body=stored.body.encode(),
+        raw_body=decode_body(stored.body),
         headers=json.loads(stored.headers or "{}"),
         signed_at=stored.signed_at,
         now=now,

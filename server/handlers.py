@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
+from server.db import is_unavailable
 from server.errors import BeanHopError, ServiceUnavailable
 
 log = logging.getLogger("server.errors")
@@ -66,15 +67,9 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
 
 
-def _is_unavailable(exc: Exception) -> bool:
-    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
-
-
 async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
     """A database that cannot answer (down, locked, deadlock) is 503: the caller retries."""
-    if _is_unavailable(exc):
+    if is_unavailable(exc):
         log.warning("%s database unavailable: %s", _request_id(request), type(exc).__name__)
         error = ServiceUnavailable()
         return error_response(error.status_code, error.code, error.message, error.headers())

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from server import deliveries, ledger
+from server.boot import load_settings
 from server.catalog import load_catalog
 from server.db import Database
 from server.errors import NotEnough
@@ -34,6 +35,7 @@ OUTCOMES = (
     "unknown_item",
     "ignored",
     "malformed",
+    "error",
     "resolved",
 )
 _STOCK = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)?$")
@@ -185,6 +187,8 @@ def replay(db: Database, args: argparse.Namespace) -> str:
         raise OperatorError(str(exc)) from None
     except EnvelopeError as exc:
         raise OperatorError(f"delivery {args.delivery_id} is not a valid envelope: {exc}") from None
+    except deliveries.DeliveryFailed as exc:
+        raise OperatorError(f"replaying delivery {args.delivery_id} failed again: {exc}") from None
     return f"replayed delivery {args.delivery_id} as {result.delivery_id}: {result.outcome}" + (
         f" ({result.detail})" if result.detail else ""
     )
@@ -293,8 +297,6 @@ def register(subparsers: Any) -> None:
 
 def _runner(run: Callable[[Database, argparse.Namespace], str]) -> Callable[..., int]:
     def main(args: argparse.Namespace) -> int:
-        from server.cli import load_settings
-
         settings = load_settings()
         if settings is None:
             return 2

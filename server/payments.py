@@ -144,8 +144,15 @@ def apply_refund(
     now: datetime,
     delivery_id: int | None = None,
 ) -> Effect:
-    """Apply one refund event to a locked order, once; claw back per the written policy."""
+    """Apply one refund event to a locked order, once; claw back per the written policy.
+
+    TikTok's `refund_amount` counts up to what is still refundable (the price less the refunds so
+    far): the order's refunded total never passes its price, whatever TikTok claims.
+    """
     assert refund_amount > 0, "validated by the envelope parser"
+    price = max(order.price_beans * order.quantity, 1)
+    before = min(order.refunded_beans, price)
+    counted = min(refund_amount, price - before)
     event_id = _record(
         session,
         order=order,
@@ -153,19 +160,24 @@ def apply_refund(
         event_key=event_key,
         source=source,
         delivery_id=delivery_id,
-        refund_amount=refund_amount,
+        refund_amount=counted,
         now=now,
     )
     if event_id is None:
         return Effect("duplicate", "this refund was already applied")
-    price = max(order.price_beans * order.quantity, 1)
-    before = min(order.refunded_beans, price)
-    order.refunded_beans += refund_amount
-    after = min(order.refunded_beans, price)
+    excess = (
+        f" (TikTok refunded {refund_amount} Beans, only {price - before} were refundable)"
+        if counted < refund_amount
+        else ""
+    )
+    if counted == 0:
+        return Effect("ignored", f"the order was already fully refunded{excess}", event_id)
+    order.refunded_beans = before + counted
+    after = order.refunded_beans
     if not order.fulfilled:
         # Nothing was granted: the order is forfeit, a later success grants nothing either.
         order.status = "refunded"
-        detail = f"refund of {refund_amount} Beans before payment: order void"
+        detail = f"refund of {counted} Beans before payment: order void{excess}"
         return Effect("applied", detail, event_id)
     item = _item(catalog, order)
     notes = _claw_back(session, order, item, event_key, before=before, after=after, now=now)
@@ -173,8 +185,8 @@ def apply_refund(
         any(stock.startswith(PERMANENT_PREFIX) for stock in item.grants) and 2 * after >= price
     )
     order.status = "refunded" if after >= price or revoked else "partially_refunded"
-    detail = "; ".join(notes) or f"refund of {refund_amount} Beans: nothing taken"
-    return Effect("applied", detail, event_id)
+    detail = "; ".join(notes) or f"refund of {counted} Beans: nothing taken"
+    return Effect("applied", detail + excess, event_id)
 
 
 def _claw_back(

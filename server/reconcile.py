@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from server import deliveries, recovery
+from server.boot import load_settings, migrate_database
 from server.models import Order
 from server.services import Services
 from server.settings import Settings
@@ -123,8 +124,6 @@ def register(subparsers: Any) -> None:
 
 
 def _command(args: argparse.Namespace) -> int:
-    from server.cli import load_settings, migrate_database
-
     settings = load_settings()
     if settings is None:
         return 2

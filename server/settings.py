@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # slack allowed between a run's steps (1/60 s each) and the time since the server started it.
     run_daily_coin_cap: int = Field(default=1000, ge=0)
     run_time_tolerance_seconds: float = Field(default=5.0, ge=0)
+    # /docs, /redoc and /openapi.json map every route for whoever asks: served in development and
+    # test unless API_DOCS=0, in production only with API_DOCS=1 (see `serves_api_docs`).
+    api_docs: bool | None = None
 
     @field_validator("tiktok_api_base", "public_base_url")
     @classmethod
@@ -108,3 +111,9 @@ class Settings(BaseSettings):
         if self.sandbox:
             problems.append("SANDBOX=1 is for development: unset it in production")
         return problems
+
+    @property
+    def serves_api_docs(self) -> bool:
+        """Whether the app serves its OpenAPI schema and the docs pages (API_DOCS, by default
+        everywhere but production)."""
+        return self.api_docs if self.api_docs is not None else not self.is_production

@@ -14,7 +14,12 @@ compared in constant time, with `|now - t|` within the tolerance. Every failure 
 The signature is checked before the timestamp, so `stale`/`future` are only ever reported for a
 genuine signature (a replayed delivery or a skewed clock), never for a forgery.
 
-`parse_envelope` turns a verified body into an `Envelope`; it raises `EnvelopeError` (a 400).
+`parse_envelope` turns a verified body into an `Envelope`; it raises `EnvelopeError` (a 400). The
+body and its `content` are parsed strictly (`server.strictjson`: UTF-8, at most 32 levels deep, no
+lone surrogates or NULs, 64-bit integers) and every field is bounded, so whatever it returns can be
+stored on SQLite and PostgreSQL: `create_time` 0..2**63-1, `refund_amount` 1..2**63-1 (what is
+refundable caps it later, in `payments.apply_refund`), `order_id` at most 64 characters and
+`trade_order_id` at most 128 (the columns they are matched against).
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
+from server import strictjson
+
 SIGNATURE_HEADER = "tiktok-signature"
 
 EVENT_SUCCESS = "minis.trade_order.redeem.success"
@@ -35,6 +42,8 @@ EVENT_AUTHORIZATION_REMOVED = "authorization.removed"
 TRADE_ORDER_EVENTS = frozenset({EVENT_SUCCESS, EVENT_REFUND})
 
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# Longest ids accepted: the widths of the columns they are stored in and matched against.
+ID_LIMITS = {"order_id": 64, "trade_order_id": 128}
 _HEX_DIGEST = re.compile(r"[0-9a-fA-F]{64}")
 
 
@@ -162,10 +171,7 @@ class Envelope:
 
 def parse_envelope(raw_body: bytes) -> Envelope:
     """Decode the envelope (and its JSON-in-a-string `content`); raise `EnvelopeError` if bad."""
-    try:
-        data = json.loads(raw_body)
-    except (UnicodeDecodeError, ValueError):
-        raise EnvelopeError("the webhook body is not JSON", "malformed_json") from None
+    data = _load(raw_body, "the webhook body")
     if not isinstance(data, dict):
         raise EnvelopeError("the webhook body must be a JSON object")
     client_key, event = data.get("client_key"), data.get("event")
@@ -173,8 +179,8 @@ def parse_envelope(raw_body: bytes) -> Envelope:
     content_raw = data.get("content", "")
     if not isinstance(client_key, str) or not isinstance(event, str) or not event:
         raise EnvelopeError("the webhook needs string fields client_key and event")
-    if not _is_int(create_time):
-        raise EnvelopeError("the webhook's create_time must be an integer")
+    if not _is_int(create_time) or create_time < 0:
+        raise EnvelopeError("the webhook's create_time must be a non-negative integer")
     if not isinstance(user_openid, str) or not isinstance(content_raw, str):
         raise EnvelopeError("the webhook's user_openid and content must be strings")
     content = _decode_content(content_raw, required=event in TRADE_ORDER_EVENTS)
@@ -184,14 +190,27 @@ def parse_envelope(raw_body: bytes) -> Envelope:
     return envelope
 
 
+def _load(data: str | bytes, what: str) -> Any:
+    try:
+        return strictjson.loads(data, what=what)
+    except strictjson.NotJson as exc:
+        raise EnvelopeError(str(exc), "malformed_json") from None
+    except strictjson.OutOfBounds as exc:
+        raise EnvelopeError(str(exc)) from None
+
+
 def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _decode_content(content_raw: str, *, required: bool) -> dict[str, Any] | None:
+    """The decoded `content`: required (an object) for trade-order events; for other events
+    anything that is not a valid object is treated as absent (those events barely use it)."""
     try:
-        content = json.loads(content_raw) if content_raw else None
-    except ValueError:
+        content = _load(content_raw, "the webhook's content") if content_raw else None
+    except EnvelopeError:
+        if required:
+            raise
         content = None
     if isinstance(content, dict):
         return content
@@ -202,9 +221,12 @@ def _decode_content(content_raw: str, *, required: bool) -> dict[str, Any] | Non
 
 def _check_trade_order(envelope: Envelope) -> None:
     content = envelope.content or {}
-    for name in ("trade_order_id", "order_id"):
-        if not isinstance(content.get(name, ""), str):
+    for name, limit in ID_LIMITS.items():
+        value = content.get(name, "")
+        if not isinstance(value, str):
             raise EnvelopeError(f"content.{name} must be a string")
+        if len(value) > limit:
+            raise EnvelopeError(f"content.{name} is longer than {limit} characters")
     if not envelope.trade_order_id and not envelope.order_id:
         raise EnvelopeError("content needs a trade_order_id or an order_id")
     if envelope.event == EVENT_REFUND:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,3 +71,154 @@ def test_the_rules_use_only_the_standard_library() -> None:
             assert name in sys.stdlib_module_names or name == "rules", (
                 f"{path.relative_to(ROOT)} imports {name}"
             )
+
+
+# Import cycles ------------------------------------------------------------------------------
+#
+# Every import counts: at module level, inside functions and classes, and under
+# `if TYPE_CHECKING:`. An import moved into a function, or behind TYPE_CHECKING, is still a
+# dependency (the code cannot run, or be understood, without the other module); those are the
+# usual ways to hide a cycle from the interpreter, not to remove one, so the test sees through
+# them. An import names its most specific module (`from a.b import c` is a.b.c when that is a
+# module, else a.b); the parent packages whose `__init__` Python also runs are not counted, or
+# every package that re-exports its modules would be a cycle.
+
+
+# Cycles that arrived from other branches, left to their owners: each entry names where it came
+# from. A listed cycle that is gone fails the test too: then delete its entry.
+KNOWN_CYCLES = [
+    # The browser benchmark (issues 11 and 17, merged from w-web): game.bench imports
+    # game.bench_browser inside main() for --browser, and bench_browser imports SCENES and bench()
+    # from game.bench. Fix: SCENES and bench() in a module both import. Then remove this entry.
+    {"game.bench", "game.bench_browser"},
+]
+
+
+def source_packages() -> list[str]:
+    """Every top-level package of the repository except the tests."""
+    return sorted(
+        p.name for p in ROOT.iterdir() if (p / "__init__.py").exists() and p.name != "tests"
+    )
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path, name: str, modules: set[str]) -> Iterator[str]:
+    """The repository's modules that the module `name` (at `path`) imports, anywhere in it."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            targets = [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                yield target
+
+
+def import_graph() -> dict[str, set[str]]:
+    paths = {
+        module_name(path): path
+        for package in source_packages()
+        for path in (ROOT / package).rglob("*.py")
+    }
+    modules = set(paths)
+    return {name: set(imported(path, name, modules)) for name, path in paths.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Each group of modules that import each other, by its name: one path around the group (and
+    its other members, when the path does not pass them all)."""
+    named = {}
+    for group in strongly_connected(graph):
+        if len(group) > 1:
+            path = path_around(graph, group)
+            others = ", ".join(sorted(group - set(path)))
+            named[" -> ".join(path) + (f" (also in the loop: {others})" if others else "")] = group
+    return named
+
+
+def strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
+    """Tarjan's algorithm, iteratively."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[set[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    group = set()
+                    while True:
+                        member = stack.pop()
+                        group.add(member)
+                        if member == node:
+                            break
+                    groups.append(group)
+            elif child not in index:
+                index[child] = low[child] = len(index)
+                stack.append(child)
+                work.append((child, iter(sorted(graph[child]))))
+            elif child in stack:
+                low[node] = min(low[node], index[child])
+    return groups
+
+
+def path_around(graph: dict[str, set[str]], group: set[str]) -> list[str]:
+    """A shortest path from the group's first module back to it, inside the group."""
+    start = min(group)
+    previous: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for child in sorted(graph[node] & group):
+                if child == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(previous[path[-1]])
+                    return [start, *reversed(path[:-1]), start]
+                if child not in previous:
+                    previous[child] = node
+                    following.append(child)
+        frontier = following
+    raise AssertionError(f"{sorted(group)} has no cycle through {start}")
+
+
+def test_the_cycle_finder_finds_and_names_cycles() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e", "d"}}
+    assert cycles(graph) == {"a -> b -> c -> a": {"a", "b", "c"}}
+    both = {"a": {"b", "c"}, "b": {"a"}, "c": {"a"}}
+    assert cycles(both) == {"a -> b -> a (also in the loop: c)": {"a", "b", "c"}}
+    assert cycles({"x": {"y"}, "y": set()}) == {}
+
+
+def test_no_package_has_an_import_cycle() -> None:
+    """game, bridge, server and any other top-level package: no module imports itself back."""
+    assert {"game", "bridge", "server"} <= set(source_packages())
+    found = cycles(import_graph())
+    unexpected = [name for name, group in found.items() if group not in KNOWN_CYCLES]
+    assert not unexpected, "import cycles:\n" + "\n".join(unexpected)
+    gone = [sorted(known) for known in KNOWN_CYCLES if known not in found.values()]
+    assert not gone, f"known cycles no longer there: delete them from KNOWN_CYCLES: {gone}"

@@ -17,10 +17,11 @@ router = APIRouter(tags=["webhooks"])
 @router.post(
     "/webhooks/tiktok",
     responses={
-        400: {"description": "signed, but not a TikTok webhook envelope"},
+        400: {"description": "signed, but not a TikTok webhook envelope (stored as malformed)"},
         401: {"description": "signature missing, malformed, wrong, stale or from the future"},
         413: {"description": "body over WEBHOOK_MAX_BODY_BYTES"},
-        503: {"description": "the database is unavailable: TikTok retries"},
+        500: {"description": "processing failed (a bug): stored with outcome error"},
+        503: {"description": "the database is unavailable: nothing stored, TikTok retries"},
     },
 )
 async def tiktok_webhook(request: Request) -> Any:
@@ -53,6 +54,9 @@ async def tiktok_webhook(request: Request) -> Any:
         )
     except webhooks.EnvelopeError as exc:
         return error_response(400, exc.code, exc.message)
+    except deliveries.DeliveryFailed as exc:
+        kept = exc.received.delivery_id
+        return error_response(500, "internal_error", f"internal error (kept as delivery {kept})")
     return JSONResponse(
         {"ok": True, "delivery_id": received.delivery_id, "outcome": received.outcome}
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from typing import Any
 
@@ -43,6 +44,19 @@ class Deliverer:
         task = asyncio.create_task(self._run(delivery), name=f"sandbox-delivery-{delivery.id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(functools.partial(self._ended, delivery))
+
+    def _ended(self, delivery: Delivery, task: asyncio.Task[None]) -> None:
+        """A delivery task that crashed must not leave its delivery `pending` with nobody
+        retrying it: it is marked `failed`, with the error, and logged."""
+        if task.cancelled() or task.exception() is None or delivery.status != "pending":
+            return
+        error = task.exception()
+        log.error("webhook %s: delivery task crashed", delivery.id, exc_info=error)
+        delivery.status = "failed"
+        if delivery.attempts and not delivery.attempts[-1]["error"]:
+            delivery.attempts[-1]["error"] = f"delivery task crashed: {type(error).__name__}"
+        self._store.save(delivery)
 
     async def _run(self, delivery: Delivery) -> None:
         delay = float(delivery.faults.get("delay_seconds") or 0)
@@ -88,7 +102,11 @@ class Deliverer:
         headers = {"Content-Type": "application/json", HEADER: header}
         try:
             response = await self._http().post(delivery.url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
+        except Exception as exc:
+            # Any failure to get an answer is a failed attempt, to retry: not only httpx's own
+            # errors. A server that dies just as the connection opens makes anyio raise
+            # AttributeError (its socket is already gone when httpcore asks for the TLS object);
+            # uncaught, it ended the delivery's task and left the delivery `pending` for ever.
             attempt["error"] = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             return False
         attempt["status_code"] = response.status_code

@@ -22,13 +22,28 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from server.sandbox import RetrySchedule
 from server.webhooks import EVENT_SUCCESS, sign
 from tests.conftest import ROOT
 from tests.server.payments_support import envelope
 
-pytestmark = pytest.mark.slow
+# Condition waits bound these tests, each with a timeout derived from what it waits for; the
+# test timeout only backs them up.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 KEY, SECRET = "sbx_beanhop_client_key", "sbx_beanhop_client_secret"
-WAIT = 60.0  # how long a test waits for retries to settle before it looks at the outcome
+# A server process is given UP seconds to come up: on a 2-core machine shared with other work it
+# has taken 50 s (imports and migrations at a small share of a core).
+UP = 120.0
+# The sandbox's retries here: quick at first (0.1 s, growing by 1.3), so a restarted server is
+# found soon after it is back, and 25 attempts, so a delivery keeps trying for RETRY_SPAN (~180 s:
+# longer than a restart may take) and then reaches a final state. Tests wait for that state, the
+# sandbox's own (every delivery delivered or finally failed), not for a time: SETTLE only bounds
+# the wait when something is wrong, and is derived from the schedule.
+RETRY = RetrySchedule(base_delay=0.1, factor=1.3, max_attempts=25)
+RETRY_SPAN = sum(RETRY.delay_after(n) for n in range(1, RETRY.max_attempts))
+SETTLE = RETRY_SPAN + 60.0
+WAIT = 60.0  # for conditions a few quick retries reach
+FINAL = frozenset({"delivered", "failed", "dropped"})
 
 
 def free_port() -> int:
@@ -37,13 +52,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def wait_for(check: Callable[[], Awaitable[bool]], timeout: float = WAIT) -> None:
-    """Return once `check()` holds (or after `timeout`: the caller's assertions then fail)."""
+async def wait_for(
+    check: Callable[[], Awaitable[bool]],
+    *,
+    what: str,
+    timeout: float = WAIT,
+    details: Callable[[], Awaitable[str]] | None = None,
+) -> None:
+    """Return once `check()` holds; fail the test, saying what it waited for, after `timeout`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if await check():
             return
         await asyncio.sleep(0.05)
+    pytest.fail(f"{what}: still not so after {timeout:.0f} s\n{await details() if details else ''}")
 
 
 @dataclass
@@ -90,7 +112,8 @@ class Stack:
     def start_sandbox(self) -> None:
         argv = ["-m", "server.sandbox", "serve", "--port", str(self.sandbox_port)]
         argv += ["--webhook-url", f"{self.server_url}/webhooks/tiktok", "--log-level", "warning"]
-        argv += ["--retry-base", "0.1", "--retry-factor", "1.3", "--retry-attempts", "40"]
+        argv += ["--retry-base", str(RETRY.base_delay), "--retry-factor", str(RETRY.factor)]
+        argv += ["--retry-attempts", str(RETRY.max_attempts)]
         env = os.environ | {"TIKTOK_CLIENT_KEY": KEY, "TIKTOK_CLIENT_SECRET": SECRET}
         self.sandbox = self._spawn("sandbox", argv, env)
 
@@ -117,7 +140,7 @@ class Stack:
 
 
 async def wait_up(http: httpx.AsyncClient, url: str, stack: Stack) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + UP
     while time.monotonic() < deadline:
         try:
             if (await http.get(url)).status_code == 200:
@@ -173,9 +196,34 @@ class Live:
         body = response.json()
         return {k: v for k, v in {**body["items"], "coins": body["coins"]}.items() if v}
 
+    async def deliveries(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = (await self.sandbox("GET", "/control/deliveries"))[
+            "deliveries"
+        ]
+        return result
+
     async def settled(self) -> bool:
-        deliveries = (await self.sandbox("GET", "/control/deliveries"))["deliveries"]
-        return all(d["status"] != "pending" for d in deliveries)
+        """Every delivery is final, by the sandbox's own account: delivered, or failed after its
+        last attempt (or dropped by a fault)."""
+        return all(d["status"] in FINAL for d in await self.deliveries())
+
+    async def report(self) -> str:
+        """The deliveries not delivered, with their attempts, and the processes' logs."""
+        lines = [
+            f"{d['id']} {d['status']}: "
+            + ", ".join(str(a["status_code"] or a["error"]) for a in d["attempts"])
+            for d in await self.deliveries()
+            if d["status"] != "delivered"
+        ]
+        return "\n".join(lines) + "\n" + self.stack.logs()
+
+    async def wait_settled(self) -> None:
+        await wait_for(
+            self.settled,
+            what="every webhook delivered or finally failed (the sandbox's delivery log)",
+            timeout=SETTLE,
+            details=self.report,
+        )
 
     async def post_webhook(self, body: bytes, *, at: int | None = None) -> httpx.Response:
         timestamp = int(time.time()) if at is None else at
@@ -209,9 +257,10 @@ async def test_faulty_deliveries_over_http(live: Live) -> None:
     order = await live.order(player)
     await live.sandbox("PUT", "/control/faults", {"duplicate": 3})
     await live.sandbox("POST", f"/control/orders/{order['trade_order_id']}/pay", {})
-    await wait_for(live.settled)
-    deliveries = (await live.sandbox("GET", "/control/deliveries"))["deliveries"]
-    assert len(deliveries) == 4 and {d["status"] for d in deliveries} == {"delivered"}
+    await live.wait_settled()
+    deliveries = await live.deliveries()
+    assert len(deliveries) == 4
+    assert {d["status"] for d in deliveries} == {"delivered"}, await live.report()
     assert await live.items(player) == {"revive": 5}
 
     body = deliveries[0]["body"].encode()
@@ -271,7 +320,7 @@ async def test_wrong_secret_and_stale_signatures_from_the_sandbox_grant_nothing(
         async def refused_twice() -> bool:
             return len(await answered()) >= 2
 
-        await wait_for(refused_twice)
+        await wait_for(refused_twice, what=f"{fault}: two attempts refused")
         attempts = await answered()
         assert len(attempts) >= 2 and {a["status_code"] for a in attempts} == {401}, fault
     assert await live.items(player) == {}
@@ -284,9 +333,9 @@ async def test_refund_before_success_leaves_the_player_nothing(live: Live) -> No
     await live.sandbox("PUT", f"/control/orders/{trade}/faults", {"out_of_order": True})
     await live.sandbox("POST", f"/control/orders/{trade}/pay", {})
     await live.sandbox("POST", f"/control/orders/{trade}/refund", {"amount": 10})
-    await wait_for(live.settled)
-    deliveries = (await live.sandbox("GET", "/control/deliveries"))["deliveries"]
-    assert {d["status"] for d in deliveries} == {"delivered"}
+    await live.wait_settled()
+    deliveries = await live.deliveries()
+    assert {d["status"] for d in deliveries} == {"delivered"}, await live.report()
     response = await live.http.get(
         f"{live.stack.server_url}/api/orders/{order['order_id']}", headers=player
     )
@@ -307,9 +356,10 @@ async def test_a_server_killed_during_a_burst_ends_with_every_order_granted_once
     live.stack.kill_server()  # mid-burst: some deliveries in flight, the rest will hit a dead port
     await asyncio.gather(*paying[12:])
     await live.restart_server()
-    await wait_for(live.settled)
-    deliveries = (await live.sandbox("GET", "/control/deliveries"))["deliveries"]
-    assert len(deliveries) == 48 and {d["status"] for d in deliveries} == {"delivered"}
+    await live.wait_settled()
+    deliveries = await live.deliveries()
+    assert len(deliveries) == 48
+    assert {d["status"] for d in deliveries} == {"delivered"}, await live.report()
     assert any(a["status_code"] != 200 for d in deliveries for a in d["attempts"])
     for player in players:
         assert await live.items(player) == {"revive": 30}
@@ -342,14 +392,14 @@ async def test_database_unavailable_is_503_then_success(postgres_url: str, tmp_p
                 delivery = await live.sandbox("GET", f"/control/deliveries/{delivery_id}")
                 return any(a["status_code"] == 503 for a in delivery["attempts"])
 
-            await wait_for(failed_once)
+            await wait_for(failed_once, what="a delivery answered 503 while PostgreSQL is away")
             direct = await live.post_webhook(
                 json.dumps({"client_key": KEY, "event": "x", "create_time": 1}).encode()
             )
             assert direct.status_code == 503
             assert direct.json()["error"]["code"] == "database_unavailable"
             _allow_connections(admin, name, allow=True)
-            await wait_for(live.settled)
+            await live.wait_settled()
             delivery = await live.sandbox("GET", f"/control/deliveries/{delivery_id}")
             codes = [a["status_code"] for a in delivery["attempts"]]
             assert codes[0] == 503 and codes[-1] == 200 and delivery["status"] == "delivered"

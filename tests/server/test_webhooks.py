@@ -238,3 +238,45 @@ def test_trade_order_events_need_their_content(content: str) -> None:
 def test_refunds_need_a_positive_integer_amount(amount: Any) -> None:
     with pytest.raises(EnvelopeError):
         parse_envelope(envelope(EVENT_REFUND, refund_amount=amount))
+
+
+def envelope_with(**fields: Any) -> bytes:
+    base = {"client_key": "k", "event": EVENT_SUCCESS, "create_time": 1}
+    base["content"] = json.dumps({"trade_order_id": "t", "order_id": "o"})
+    return json.dumps(base | fields).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (envelope_with(create_time=2**64), "beyond 64 bits"),
+        (envelope_with(create_time=10**30), "beyond 64 bits"),
+        (envelope_with(create_time=-1), "non-negative"),
+        (envelope_with(event="\udfff"), "not valid text"),
+        (envelope_with(client_key="k\x00"), "not valid text"),
+        (envelope_with(content=json.dumps({"trade_order_id": "\udfff"})), "not valid text"),
+        (envelope_with(content="[" * 5_000 + "]" * 5_000), "nested deeper than 32"),
+        (envelope_with(content=json.dumps({"order_id": "o" * 65})), "longer than 64"),
+        (envelope_with(content=json.dumps({"trade_order_id": "t" * 129})), "longer than 128"),
+        (b"[" * 50_000 + b"]" * 50_000, "nested deeper than 32"),
+        (b'{"client_key": NaN}', "not JSON"),
+        (b'\xef\xbb\xbf{"client_key": "k"}', "not JSON"),
+        (b'{"client_key": "\xed\xb3\xbf"}', "not UTF-8"),  # an encoded lone surrogate
+    ],
+)
+def test_out_of_bounds_envelopes_are_malformed(body: bytes, reason: str) -> None:
+    with pytest.raises(EnvelopeError) as info:
+        parse_envelope(body)
+    assert reason in info.value.message
+
+
+def test_refund_amounts_are_64_bit() -> None:
+    assert parse_envelope(envelope(EVENT_REFUND, refund_amount=2**63 - 1)).refund_amount > 0
+    with pytest.raises(EnvelopeError):
+        parse_envelope(envelope(EVENT_REFUND, refund_amount=2**63))
+
+
+def test_other_events_with_unusable_content_keep_none() -> None:
+    for content in ("[" * 100 + "]" * 100, json.dumps({"open_id": "\udfff"})):
+        parsed = parse_envelope(envelope_with(event="authorization.removed", content=content))
+        assert parsed.content is None
