@@ -16,32 +16,13 @@ import json
 import os
 import platform
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
+
+from game.bench_native import SCENES, bench, fmt
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-
-SCENES = ("title", "shop", "play", "gameover", "results")
-
-
-async def bench(frames: int, seeds: list[int]) -> list[dict[str, Any]]:
-    """The scripted run natively, once per seed: the game's --stats of each."""
-    from game.main import main
-    from game.options import Options
-
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for seed in seeds:
-            path = Path(tmp) / f"{seed}.json"
-            options = Options(
-                headless=True, autoplay=True, tour=True, frames=frames, seed=seed, stats=path
-            )
-            await main(options)
-            results.append(json.loads(path.read_text()))
-    return results
 
 
 def parser() -> argparse.ArgumentParser:
@@ -106,10 +87,6 @@ def main(argv: list[str] | None = None) -> int:
             if scene:
                 print(f"{name:>13} {scene['frames']:>7}                {fmt(scene['frame_ms'])}")
     return 0
-
-
-def fmt(figures: dict[str, float]) -> str:
-    return f"{figures['median']:.3f} / {figures['p95']:.3f} / {figures['p99']:.3f}"
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from game.bench import SCENES
+from game.bench_native import SCENES
 from game.bench_page import CHROMIUM, Figures, play
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ def run(
         return 1
     figures.bundle = size
     say(f"- the same run natively ({figures.frames} frames, seed {seed})")
-    from game.bench import bench
+    from game.bench_native import bench
 
     figures.native = asyncio.run(bench(figures.frames, [seed]))[0]
     print(json.dumps(figures.as_dict(), indent=2) if as_json else report(figures))
