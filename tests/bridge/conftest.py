@@ -127,7 +127,7 @@ def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) 
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120  # a bound: a loaded CI machine starts servers slowly
             while True:
                 if proc.poll() is not None:
                     pytest.fail(f"{' '.join(command)} exited: {log.read_text()[-3000:]}")

@@ -117,7 +117,9 @@ def test_serves_health_on_a_free_port(tmp_path: Path, workers: int) -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = (
+            time.monotonic() + 120
+        )  # a bound, not a wait: two workers start slowly on a loaded CI
         health = None
         while time.monotonic() < deadline and process.poll() is None:
             try:
