@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     """The fixed list of bridge error codes (mirrors ``CODES`` in ``bridge/js/ttbridge.js``)."""
 
     CANCELLED = "cancelled"
+    INSUFFICIENT_BALANCE = "insufficient_balance"
     NO_FILL = "no_fill"
     NOT_SUPPORTED = "not_supported"
     TIMEOUT = "timeout"

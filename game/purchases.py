@@ -10,13 +10,38 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from bridge import BridgeError, ErrorCode
+from bridge import Bridge, BridgeError, ErrorCode
 from game.errors import ServiceError
 
-if TYPE_CHECKING:
-    from game.services import Services
+
+class Shop(Protocol):
+    """What a purchase needs of the game's services (``game.services.Services`` is one).
+
+    A protocol, so this module depends on the services' interface and the services import it,
+    never the other way round.
+    """
+
+    bridge: Bridge | None
+    catalog: list[dict[str, Any]]
+    poll_interval: float
+    purchase_timeout: float
+
+    @property
+    def online(self) -> bool: ...
+
+    async def api(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        auth: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]: ...
+
+    async def refresh_inventory(self) -> None: ...
 
 
 @dataclass
@@ -33,7 +58,7 @@ class Purchase:
         return self.state in ("done", "cancelled", "failed")
 
 
-async def run(s: Services, p: Purchase) -> None:
+async def run(s: Shop, p: Purchase) -> None:
     """Order on the server, pay through the bridge, then wait for the server to fulfil."""
     if not s.online or s.bridge is None:
         p.state, p.message = "failed", "Purchases are unavailable in guest mode"
@@ -61,7 +86,7 @@ async def run(s: Services, p: Purchase) -> None:
         p.state, p.message = "failed", "Purchase failed: unexpected server answer"
 
 
-async def _paid_anyway(s: Services, p: Purchase) -> bool:
+async def _paid_anyway(s: Shop, p: Purchase) -> bool:
     """After a failed pay sheet, ask once: the payment may have gone through regardless."""
     try:
         order = await s.api("GET", f"/api/orders/{p.order_id}")
@@ -73,7 +98,7 @@ async def _paid_anyway(s: Services, p: Purchase) -> bool:
     return False
 
 
-async def _wait_fulfilled(s: Services, p: Purchase) -> None:
+async def _wait_fulfilled(s: Shop, p: Purchase) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + s.purchase_timeout
     while True:
@@ -91,7 +116,7 @@ async def _wait_fulfilled(s: Services, p: Purchase) -> None:
     p.message = "Still processing: the item will appear once TikTok confirms the payment"
 
 
-async def _finish(s: Services, p: Purchase) -> None:
+async def _finish(s: Shop, p: Purchase) -> None:
     await s.refresh_inventory()
     title = next((str(i.get("title")) for i in s.catalog if i.get("id") == p.item_id), "Item")
     p.state, p.message = "done", f"{title} is yours!"
@@ -100,4 +125,6 @@ async def _finish(s: Services, p: Purchase) -> None:
 def _pay_failure(exc: BridgeError) -> tuple[str, str]:
     if exc.code is ErrorCode.CANCELLED:
         return "cancelled", "Purchase cancelled: no Beans were spent"
+    if exc.code is ErrorCode.INSUFFICIENT_BALANCE:
+        return "failed", "Not enough Beans: recharge in TikTok, then try again"
     return "failed", f"Payment failed ({exc.code.value}): no Beans were spent"

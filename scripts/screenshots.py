@@ -1,20 +1,28 @@
 """Screenshots of every scene into docs/screenshots/: python scripts/screenshots.py [--out DIR].
 
-Runs the real scenes headless with the fake bridge transport and a tiny in-memory stand-in for the
-game server (a signed-in player with some coins, revives and a skin), so the pictures show the game
-as a player with an account sees it.
+Starts the real game server (``python -m server`` with its TikTok sandbox, SQLite in a temporary
+directory, a free port on 127.0.0.1; or uses ``--server URL``) and runs the real scenes headless
+with the native transport playing TikTok through that sandbox, as ``python -m game`` does. So the
+shop shows the server's own catalog and pictures: a stand-in catalog cannot hide a bug there. The
+player ("Hopper") first buys a revive pack and the golden skin (recharging Beans on the pay sheet)
+and records a run, so the pictures show the game as a player with an account sees it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -22,10 +30,11 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
 import pygame  # noqa: E402
 
 from bridge import Bridge  # noqa: E402
-from bridge.transports import FakeTransport, ok  # noqa: E402
+from bridge.transports.native import NativeTransport  # noqa: E402
 from game.assets import ASSETS_DIR, Assets  # noqa: E402
 from game.audio import Audio  # noqa: E402
 from game.bot import Bot  # noqa: E402
@@ -36,44 +45,78 @@ from game.storage import LocalStore  # noqa: E402
 from game.ui import Painter  # noqa: E402
 from game.world import DT, HEIGHT, WIDTH, World  # noqa: E402
 
-SERVER = "http://beanhop.local"
-PLAYER = {"open_id": "demo", "display_name": "Hopper", "avatar_url": ""}
+STARTUP_SECONDS = 60.0
+WAIT_SECONDS = 30.0
 
 
-def catalog() -> dict[str, Any]:
-    path = ROOT / "server" / "catalog.json"
-    if path.is_file():
-        return dict(json.loads(path.read_text()))
-    return {"items": [], "coin_items": []}
+class ScreenshotError(RuntimeError):
+    """Something the screenshots need did not happen; the message says what to do."""
 
 
-class DemoServer:
-    def __init__(self) -> None:
-        self.inventory = {"items": {"revive": 3, "skin.golden": 1, "skin.mint": 1}, "coins": 460}
+@contextlib.contextmanager
+def game_server(workdir: Path) -> Iterator[str]:
+    """``python -m server`` with SANDBOX=1 on a free port of 127.0.0.1; yields its URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SANDBOX": "1",
+        "DATABASE_URL": f"sqlite:///{workdir / 'server.db'}",
+        "PUBLIC_BASE_URL": base,
+    }
+    log = workdir / "server.log"
+    print(f"- starting the game server and its TikTok sandbox at {base}", flush=True)
+    with log.open("wb") as out:
+        command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port)]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)  # noqa: S603
+        try:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while not _healthy(base):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    tail = log.read_text(errors="replace")[-2000:]
+                    raise ScreenshotError(f"the game server did not start:\n{tail}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
-    def __call__(self, args: dict[str, Any]) -> dict[str, Any]:
-        method, path = args["method"], urlsplit(args["url"]).path
-        answers: dict[tuple[str, str], Any] = {
-            ("POST", "/api/session"): {"token": "demo", "expires_in": 3600, "player": PLAYER},
-            ("GET", "/api/me"): {"player": PLAYER, "best_score": 1280, "inventory": self.inventory},
-            ("GET", "/api/catalog"): catalog(),
-            ("GET", "/api/inventory"): self.inventory,
-            ("POST", "/api/runs"): {
-                "best_score": 1280,
-                "coins_granted": 9,
-                "inventory": self.inventory,
-            },
-            ("POST", "/api/orders"): {
-                "order_id": "o1",
-                "trade_order_id": "t1",
-                "status": "pending",
-            },
-        }
-        if method == "GET" and path.startswith("/api/orders/"):
-            body: Any = {"order_id": "o1", "status": "pending", "fulfilled": False}
-        else:
-            body = answers.get((method, path), {})
-        return ok({"status": 200, "headers": {}, "body": json.dumps(body)})
+
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def new_player(server: str, state: Path) -> None:
+    """A sandbox player named Hopper, remembered where the native transport looks for it."""
+    try:
+        answer = httpx.post(f"{server}/sandbox/control/users", json={"display_name": "Hopper"})
+    except httpx.HTTPError as exc:
+        raise ScreenshotError(f"cannot reach {server} ({exc}): is it running?") from exc
+    if answer.status_code != 201:
+        raise ScreenshotError(f"{server} has no TikTok sandbox (start it with SANDBOX=1)")
+    state.write_text(json.dumps({"open_id": answer.json()["open_id"]}))
+
+
+async def until(
+    manager: SceneManager, surface: pygame.Surface, what: str, done: Callable[[], bool]
+) -> None:
+    """Frames, with real time between them for the network, until ``done()``."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not done():
+        if time.monotonic() > deadline:
+            raise ScreenshotError(f"gave up waiting for {what} (scene {manager.name})")
+        manager.update(DT)
+        manager.draw(surface)
+        await asyncio.sleep(0.02)
 
 
 async def frames(manager: SceneManager, surface: pygame.Surface, n: int) -> None:
@@ -96,17 +139,29 @@ def playing_world(seed: int, ticks: int) -> World:
     return world
 
 
-async def shoot(out: Path) -> list[Path]:
+async def account(services: Services) -> None:
+    """What the player owns in the pictures, got the real way: paid purchases and a run."""
+    for item_id in ("revive_pack", "skin_golden"):
+        purchase, job = services.buy(item_id)
+        await job.wait()
+        if purchase.state != "done":
+            raise ScreenshotError(f"buying {item_id} failed: {purchase.message}")
+    result = await services.record_run(1280, 460)
+    if not result.saved:
+        raise ScreenshotError(f"recording a run failed: {result.message}")
+
+
+async def shoot(out: Path, server: str, workdir: Path) -> list[Path]:
     pygame.display.init()
     pygame.font.init()
     surface = pygame.display.set_mode((WIDTH, HEIGHT))
-    transport = FakeTransport()
-    transport.set_handler("login", lambda args: ok({"code": "demo"}))
-    transport.set_handler("http", DemoServer())
-    transport.set_handler("pay", lambda args: ok({}))
+    new_player(server, workdir / "sim-user.json")
+    transport = NativeTransport(
+        server, state_path=workdir / "sim-user.json", ad="complete", pay="confirm", recharge="yes"
+    )
     store = LocalStore(None)
     store.set(skin="classic")
-    services = Services(Bridge(transport), store, server_url=SERVER, poll_interval=30)
+    services = Services(Bridge(transport), store, server_url=server, poll_interval=0.2)
     assets = Assets(ASSETS_DIR)
     ctx = Context(
         assets,
@@ -127,35 +182,51 @@ async def shoot(out: Path) -> list[Path]:
         pygame.image.save(surface, str(path))
         written.append(path)
 
-    await frames(manager, surface, 40)
-    save("title")
-    world = playing_world(2, 440)
-    switch(manager, "play", world=world)
-    await frames(manager, surface, 1)
-    save("play")
-    switch(manager, "pause", world=world)
-    save("pause")
-    bot = Bot(2)
-    while not world.over:
-        world.step(bot.decide(world))
-    switch(manager, "gameover", world=world)
-    await frames(manager, surface, 2)
-    save("gameover")
-    manager.handle_event(_click(manager, "skip"))
-    await frames(manager, surface, 10)
-    save("results")
-    switch(manager, "shop", back="title")
-    await frames(manager, surface, 20)
-    save("shop")
-    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
-        manager.handle_event(_click(manager, "buy:revive_pack", kind))
-    await frames(manager, surface, 20)
-    save("shop_processing")
-    switch(manager, "profile", back="title")
-    await frames(manager, surface, 31)
-    save("profile")
-    await services.close()
-    pygame.quit()
+    try:
+        await until(manager, surface, "sign-in", lambda: services.status != "connecting")
+        if not services.online:
+            raise ScreenshotError(f"the player could not sign in: {services.guest_reason}")
+        print("- signed in; buying a revive pack and the golden skin, recording a run", flush=True)
+        await account(services)
+        await services.refresh_profile()
+        await frames(manager, surface, 40)
+        save("title")
+        world = playing_world(2, 440)
+        switch(manager, "play", world=world)
+        await frames(manager, surface, 1)
+        save("play")
+        switch(manager, "pause", world=world)
+        save("pause")
+        bot = Bot(2)
+        while not world.over:
+            world.step(bot.decide(world))
+        switch(manager, "gameover", world=world)
+        await frames(manager, surface, 2)
+        save("gameover")
+        manager.handle_event(_click(manager, "skip"))
+        await until(manager, surface, "the run saved", lambda: manager.current.result is not None)
+        await frames(manager, surface, 10)
+        save("results")
+        switch(manager, "shop", back="title")
+        shop = manager.current
+        loaded = lambda: bool(shop.items) and shop.load_job is None  # noqa: E731
+        await until(manager, surface, "the catalog", loaded)
+        await frames(manager, surface, 20)
+        save("shop")
+        # The pay sheet closes without paying: the shop waits for TikTok's confirmation.
+        transport.pay_outcome, services.poll_interval = "pending", 30.0
+        for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            manager.handle_event(_click(manager, "buy:revive_pack", kind))
+        processing = lambda: shop.purchase is not None and shop.purchase.state == "processing"  # noqa: E731
+        await until(manager, surface, "the purchase processing", processing)
+        await frames(manager, surface, 20)
+        save("shop_processing")
+        switch(manager, "profile", back="title")
+        await frames(manager, surface, 31)
+        save("profile")
+    finally:
+        await services.close(grace=0)
+        pygame.quit()
     return written
 
 
@@ -168,14 +239,28 @@ def _click(
     return pygame.event.Event(kind, pos=button.rect.center, button=1)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="a running server started with SANDBOX=1 (default: start one on a free port)",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in asyncio.run(shoot(args.out)):
-        print(path)
+    with tempfile.TemporaryDirectory(prefix="beanhop-shots-") as tmp:
+        workdir = Path(tmp)
+        try:
+            with contextlib.ExitStack() as stack:
+                server = args.server or stack.enter_context(game_server(workdir))
+                for path in asyncio.run(shoot(args.out, server.rstrip("/"), workdir)):
+                    print(path)
+        except ScreenshotError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -15,8 +15,8 @@
   'use strict';
 
   var CODES = [
-    'cancelled', 'no_fill', 'not_supported', 'timeout', 'network', 'busy', 'invalid_args',
-    'platform_error', 'unknown'
+    'cancelled', 'insufficient_balance', 'no_fill', 'not_supported', 'timeout', 'network', 'busy',
+    'invalid_args', 'platform_error', 'unknown'
   ];
 
   var DEFAULT_TIMEOUTS = {
@@ -106,6 +106,8 @@
   // No list of TikTok's client codes is published: classify by the words of the message.
   function classify(platform, fallback) {
     var text = platform ? String(platform.error_msg || '').toLowerCase() : '';
+    // Before `cancel`: a sheet closed for want of Beans is not the player changing their mind.
+    if (/insufficient|not enough (beans|balance)/.test(text)) { return 'insufficient_balance'; }
     if (/cancel/.test(text)) { return 'cancelled'; }
     if (/no.?fill|no ad|no_ad|noad/.test(text)) { return 'no_fill'; }
     if (/timed? ?out/.test(text)) { return 'timeout'; }

@@ -37,6 +37,7 @@
     shownTwice: [1005, 'this ad instance was already shown: create a new one'],
     cancelled: [10010, 'user cancelled the payment'],
     payFailed: [10011, 'payment failed (simulated)'],
+    insufficient: [10014, 'insufficient balance: not enough Beans for this order'],
     noOrder: [20011002, 'trade order does not exist'],
     notLoggedIn: [10012, 'not logged in'],
     noData: [10013, 'data not found'],
@@ -52,7 +53,7 @@
   var listeners = { show: [], hide: [] };
   var state = { clientKey: null, hidden: false, openId: readOpenId() };
   var realFetch = typeof root.fetch === 'function' ? root.fetch.bind(root) : null;
-  var ui = { panel: null, controls: {}, user: null, log: null, hiddenCover: null };
+  var ui = { panel: null, controls: {}, user: null, beans: null, log: null, hiddenCover: null };
 
   // ---- small helpers -----------------------------------------------------------------------
 
@@ -68,6 +69,7 @@
       if (openId) { root.localStorage.setItem(KEY_OPEN_ID, openId); } else { root.localStorage.removeItem(KEY_OPEN_ID); }
     } catch (e) { /* private mode: the player is new after a reload */ }
     renderUser();
+    showBeans();
   }
 
   function error(pair, extra) {
@@ -329,34 +331,72 @@
       return;
     }
     setWebhookFaults(tradeOrderId).then(function () {
-      return sandbox('POST', '/control/orders/' + enc(tradeOrderId) + '/pay', {});
+      // require_balance: the sandbox checks the player's Beans and debits them, as TikTok does.
+      return sandbox('POST', '/control/orders/' + enc(tradeOrderId) + '/pay', { require_balance: true });
     }).then(function (answer) {
+      showBeans();
+      if (answer.status === 402) {
+        failWith(opts, error([ERR.insufficient[0], 'insufficient balance: ' + ((answer.body.error || {}).message || 'not enough Beans')]));
+        return;
+      }
       if (answer.status !== 200) { failWith(opts, sandboxFailure('pay', answer)); return; }
       log('paid ' + tradeOrderId + ', webhook deliveries ' + (answer.body.deliveries || []).join(', '));
       succeed(opts, {});
     }, function (res) { failWith(opts, res); });
   }
 
+  // TikTok's sheet: the price and the balance; a player short of Beans is offered Recharge
+  // (sandbox Beans, exactly the difference) and cannot confirm until the balance covers the price.
   function paySheet(order, user, opts) {
     var busy = false;
+    var balance = el('p', { id: 'tt-sim-pay-balance', style: { color: '#666' } });
+    var short = el('p', { id: 'tt-sim-pay-short', style: { color: '#fe2c55', fontWeight: '600' } });
+    var recharge = button('tt-sim-pay-recharge', 'Recharge', true, function () {
+      if (busy || !user) { return; }
+      busy = true;
+      var missing = order.token_amount - user.beans;
+      sandbox('PATCH', '/control/users/' + enc(user.open_id), { beans: user.beans + missing }).then(function (answer) {
+        busy = false;
+        if (answer.status !== 200) { log('recharge failed: HTTP ' + answer.status); return; }
+        user = answer.body;
+        log('recharged ' + missing + ' Beans: balance ' + user.beans);
+        showBeans();
+        render();
+      }, function (res) { busy = false; log('recharge failed: ' + res.error.error_msg); });
+    });
+    var confirm = button('tt-sim-pay-confirm', 'Confirm', true, function () {
+      if (busy || isShort()) { return; }
+      busy = true;
+      remove(node);
+      confirmPayment(order.trade_order_id, opts);
+    });
+    function isShort() { return !!user && user.beans < order.token_amount; }
+    function render() {
+      balance.textContent = 'Your balance: ' + (user ? user.beans + ' Beans' : 'unknown');
+      short.textContent = isShort() ? 'Not enough Beans: recharge ' + (order.token_amount - user.beans) + ' Beans to pay' : '';
+      short.style.display = isShort() ? '' : 'none';
+      recharge.style.display = isShort() ? '' : 'none';
+      recharge.textContent = isShort() ? 'Recharge ' + (order.token_amount - user.beans) + ' Beans' : 'Recharge';
+      confirm.disabled = isShort();
+      confirm.style.opacity = isShort() ? '0.4' : '1';
+    }
     var node = overlay('tt-sim-pay', [
       el('div', { text: 'Pay with Beans', style: { fontWeight: '700', fontSize: '18px' } }),
       el('p', { id: 'tt-sim-pay-item', text: order.product_name || 'Item' }),
       el('p', { id: 'tt-sim-pay-price', text: order.token_amount + ' Beans', style: { fontSize: '22px', fontWeight: '700' } }),
-      el('p', { id: 'tt-sim-pay-balance', text: 'Your balance: ' + (user ? user.beans + ' Beans' : 'unknown'), style: { color: '#666' } }),
+      balance,
+      short,
       button('tt-sim-pay-cancel', 'Cancel', false, function () {
         if (busy) { return; }
         busy = true;
         remove(node);
-        failWith(opts, error(ERR.cancelled));
+        // Closing the sheet for want of Beans is not the same as changing one's mind.
+        failWith(opts, error(isShort() ? ERR.insufficient : ERR.cancelled));
       }),
-      button('tt-sim-pay-confirm', 'Confirm', true, function () {
-        if (busy) { return; }
-        busy = true;
-        remove(node);
-        confirmPayment(order.trade_order_id, opts);
-      })
+      recharge,
+      confirm
     ]);
+    render();
   }
 
   function pay(opts) {
@@ -394,6 +434,7 @@
           user = answer.body;
           beans.textContent = user.beans + ' Beans';
           log('balance ' + user.beans + ' Beans');
+          showBeans();
         }, function (res) { log('adding Beans failed: ' + res.error.error_msg); });
       }
       var node = overlay('tt-sim-balance', [
@@ -531,6 +572,33 @@
     if (ui.user) { ui.user.textContent = 'Player: ' + (state.openId || '(new on next login)'); }
   }
 
+  // The panel's Beans field shows the player's sandbox balance; Set changes it.
+  function showBeans() {
+    if (!ui.beans) { return; }
+    if (!state.openId) { ui.beans.value = ''; return; }
+    currentUser().then(function (user) { ui.beans.value = String(user.beans); }, function () {});
+  }
+
+  function setBeans(value) {
+    var beans = Number(value);
+    if (!state.openId) { log('log in first: the balance belongs to a player'); return Promise.resolve(null); }
+    if (!(beans >= 0) || Math.floor(beans) !== beans) { log('Beans must be a whole number >= 0'); return Promise.resolve(null); }
+    return sandbox('PATCH', '/control/users/' + enc(state.openId), { beans: beans }).then(function (answer) {
+      if (answer.status !== 200) { log('setting the balance failed: HTTP ' + answer.status); return null; }
+      log('balance set to ' + answer.body.beans + ' Beans');
+      showBeans();
+      return answer.body.beans;
+    }, function (res) { log('setting the balance failed: ' + res.error.error_msg); return null; });
+  }
+
+  function beansRow() {
+    ui.beans = el('input', { id: 'tt-sim-beans', type: 'number', min: '0', step: '1', style: { width: '70px' } });
+    return el('label', { style: { display: 'block', margin: '6px 0' } }, [
+      el('span', { text: 'Beans ' }), ui.beans,
+      button('tt-sim-beans-set', 'Set', false, function () { setBeans(ui.beans.value); })
+    ]);
+  }
+
   function buildPanel() {
     var doc = root.document;
     var host = doc.getElementById('tt-sim-panel');
@@ -541,6 +609,7 @@
       el('div', { text: 'TTMinis simulator', style: { fontWeight: '700', marginBottom: '6px' } }),
       ui.user = el('div', { id: 'tt-sim-user', style: { fontSize: '11px', wordBreak: 'break-all' } }),
       button('tt-sim-new-player', 'New player', false, function () { rememberOpenId(null); log('next login is a new player'); }),
+      beansRow(),
       checkbox('tt-sim-login-fail', 'Login fails', function (on) { outcomes.loginFails = on; log('login fails: ' + on); }),
       select('tt-sim-outcome-ad', 'Ad', 'ad', [['complete', 'watched to the end'], ['skip', 'skipped'], ['no_fill', 'no fill'], ['error', 'errors']]),
       select('tt-sim-outcome-pay', 'Pay', 'pay', [['confirm', 'confirm pays'], ['cancel', 'cancelled'], ['fail', 'fails'], ['pending', 'stays pending']]),
@@ -566,6 +635,7 @@
     }
     ui.panel = panel;
     renderUser();
+    showBeans();
     log('simulator ready, sandbox ' + settings.sandboxBase);
   }
 
@@ -608,6 +678,7 @@
     hide: function () { fireLifecycle('hide'); },
     show: function () { fireLifecycle('show'); },
     openId: function () { return state.openId; },
+    setBeans: setBeans,
     forgetPlayer: function () { rememberOpenId(null); }
   };
 })(typeof globalThis !== 'undefined' ? globalThis : this);

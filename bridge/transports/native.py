@@ -5,9 +5,12 @@ Login codes come from ``{sandbox}/control/login_codes`` and payments go through
 as TikTok would); ads are resolved locally. What the "player" does is chosen by arguments or by
 the environment: ``BEANHOP_SIM_LOGIN`` (``ok``|``fail``), ``BEANHOP_SIM_AD``
 (``complete``|``skip``|``no_fill``|``error``), ``BEANHOP_SIM_PAY``
-(``confirm``|``cancel``|``fail``|``pending``). The simulated user is remembered in a small JSON
-file (``BEANHOP_SIM_STATE``, default ``~/.cache/beanhop/sim-user.json``) so every run is the same
-player. httpx is imported lazily: the browser build has none.
+(``confirm``|``cancel``|``fail``|``pending``), ``BEANHOP_SIM_RECHARGE`` (``yes``|``no``: whether a
+player short of Beans recharges on the pay sheet, see :mod:`bridge.transports.wallet`) and
+``BEANHOP_SIM_BEANS`` (a balance to give the player at the first login). The simulated user is
+remembered in a small JSON file (``BEANHOP_SIM_STATE``, default
+``~/.cache/beanhop/sim-user.json``) so every run is the same player. httpx is imported lazily:
+the browser build has none.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from bridge.transports.base import Envelope, err, ok
+from bridge.transports.sandbox import Failure, SandboxControl, platform, refusal
+from bridge.transports.wallet import add_beans, pay_sheet
 
 if TYPE_CHECKING:
     import httpx
@@ -28,6 +32,7 @@ if TYPE_CHECKING:
 LOGIN_OUTCOMES = ("ok", "fail")
 AD_OUTCOMES = ("complete", "skip", "no_fill", "error")
 PAY_OUTCOMES = ("confirm", "cancel", "fail", "pending")
+RECHARGE_OUTCOMES = ("yes", "no")
 
 DEFAULT_TIMEOUT_MS = {
     "login": 10_000,
@@ -56,14 +61,6 @@ SCHEMAS = frozenset(
 )
 
 
-class _Failure(Exception):
-    """An envelope to return, raised from deep inside a handler."""
-
-    def __init__(self, envelope: Envelope) -> None:
-        super().__init__(envelope["error"]["message"])
-        self.envelope = envelope
-
-
 def default_state_path() -> Path:
     """Where the simulated player is remembered between runs."""
     if override := os.environ.get("BEANHOP_SIM_STATE"):
@@ -79,6 +76,15 @@ def _outcome(given: str | None, env: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _balance(given: int | None) -> int | None:
+    raw = os.environ.get("BEANHOP_SIM_BEANS", "").strip() if given is None else str(given)
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValueError(f"BEANHOP_SIM_BEANS must be a whole number of Beans, not {raw!r}")
+    return int(raw)
+
+
 class NativeTransport:
     """The TTMinis.game surface, simulated natively against ``{server_url}/sandbox``."""
 
@@ -90,6 +96,8 @@ class NativeTransport:
         login: str | None = None,
         ad: str | None = None,
         pay: str | None = None,
+        recharge: str | None = None,
+        beans: int | None = None,
         state_path: Path | None = None,
         ad_seconds: float = 0.0,
         client: httpx.AsyncClient | None = None,
@@ -99,6 +107,8 @@ class NativeTransport:
         self.login_outcome = _outcome(login, "BEANHOP_SIM_LOGIN", LOGIN_OUTCOMES)
         self.ad_outcome = _outcome(ad, "BEANHOP_SIM_AD", AD_OUTCOMES)
         self.pay_outcome = _outcome(pay, "BEANHOP_SIM_PAY", PAY_OUTCOMES)
+        self.recharge_outcome = _outcome(recharge, "BEANHOP_SIM_RECHARGE", RECHARGE_OUTCOMES)
+        self.start_beans = _balance(beans)  # given to the sandbox user at the first login
         self.state_path = state_path or default_state_path()
         self.ad_seconds = ad_seconds
         self._client = client
@@ -106,12 +116,13 @@ class NativeTransport:
         self._events: list[dict[str, Any]] = []
         self._busy: set[str] = set()
         self._state: dict[str, Any] | None = None
+        self.sandbox = SandboxControl(self.sandbox_url, self._http_client)
         self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[Envelope]]] = {
             "login": self._login,
             "showRewardedAd": self._show_rewarded_ad,
             "pay": self._pay,
             "checkBalance": self._check_balance,
-            "recharge": self._nothing_to_show,
+            "recharge": self._recharge,
             "navigateToBalance": self._nothing_to_show,
             "addShortcut": self._nothing_to_show,
             "canIUse": self._can_i_use,
@@ -137,7 +148,7 @@ class NativeTransport:
             return await asyncio.wait_for(handler(args), timeout_ms / 1000)
         except TimeoutError:
             return err("timeout", f"{method} took longer than {timeout_ms} ms")
-        except _Failure as failure:
+        except Failure as failure:
             return failure.envelope
 
     def drain_events(self) -> list[dict[str, Any]]:
@@ -153,28 +164,33 @@ class NativeTransport:
 
     async def _login(self, args: dict[str, Any]) -> Envelope:
         if self.login_outcome == "fail":
-            return err("platform_error", "login failed (BEANHOP_SIM_LOGIN=fail)", _platform(102102))
+            return err("platform_error", "login failed (BEANHOP_SIM_LOGIN=fail)", platform(102102))
         open_id = self._load_state().get("open_id")
-        status, body = await self._sandbox("POST", "/control/login_codes", _who(open_id))
+        request = self.sandbox.request
+        status, body = await request("POST", "/control/login_codes", _who(open_id))
         if status == 404 and open_id:
             # The sandbox forgot the player (a fresh database): give it back the same open_id.
-            await self._sandbox("POST", "/control/users", _who(open_id))
-            status, body = await self._sandbox("POST", "/control/login_codes", _who(open_id))
+            await request("POST", "/control/users", _who(open_id))
+            status, body = await request("POST", "/control/login_codes", _who(open_id))
         if status == 404 and open_id:
-            status, body = await self._sandbox("POST", "/control/login_codes", _who(None))
+            status, body = await request("POST", "/control/login_codes", _who(None))
         if status != 201 or not isinstance(body.get("code"), str):
-            failure = _sandbox_error("login", status, body)
+            failure = refusal("login", status, body)
             hint = f" (is {self.sandbox_url} the sandbox of a server started with SANDBOX=1?)"
             failure["error"]["message"] += hint
             return failure
-        self._save_state(open_id=body.get("open_id", open_id))
+        open_id = str(body.get("open_id", open_id))
+        self._save_state(open_id=open_id)
+        if self.start_beans is not None:  # BEANHOP_SIM_BEANS: the control panel's balance field
+            await self.sandbox.set_beans(open_id, self.start_beans)
+            self.start_beans = None
         return ok({"code": body["code"]})
 
     async def _show_rewarded_ad(self, args: dict[str, Any]) -> Envelope:
         if not _text(args.get("adUnitId")):
             return err("invalid_args", "adUnitId must be a non-empty string")
         if self.ad_outcome == "no_fill":
-            return err("no_fill", "no ad to show (BEANHOP_SIM_AD=no_fill)", _platform(1004))
+            return err("no_fill", "no ad to show (BEANHOP_SIM_AD=no_fill)", platform(1004))
         if "ad" in self._busy:
             return err("busy", "another ad is playing")
         self._busy.add("ad")
@@ -204,23 +220,22 @@ class NativeTransport:
             return ok()  # like TikTok: a finished pay sheet is no proof of payment
         self._busy.add("pay")
         try:
-            path = f"/control/orders/{quote(str(trade_order_id), safe='')}/pay"
-            status, body = await self._sandbox("POST", path, {})
+            recharge = self.recharge_outcome == "yes"
+            return await pay_sheet(self.sandbox, str(trade_order_id), recharge=recharge)
         finally:
             self._busy.discard("pay")
-        return ok() if status == 200 else _sandbox_error("pay", status, body)
 
     async def _check_balance(self, args: dict[str, Any]) -> Envelope:
         amount = args.get("amount")
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
             return err("invalid_args", "amount must be a positive whole number of Beans")
-        open_id = self._load_state().get("open_id")
-        if not open_id:
-            return err("platform_error", "not logged in: call login first")
-        status, body = await self._sandbox("GET", f"/control/users/{quote(open_id, safe='')}")
-        if status != 200 or not isinstance(body.get("beans"), int):
-            return _sandbox_error("checkBalance", status, body)
-        return ok({"is_sufficient": body["beans"] >= amount})
+        user = await self.sandbox.user(self._open_id())
+        return ok({"is_sufficient": user["beans"] >= amount})
+
+    async def _recharge(self, args: dict[str, Any]) -> Envelope:
+        if not _text(args.get("tier_id")):
+            return err("invalid_args", "tier_id must be a non-empty string")
+        return await add_beans(self.sandbox, self._open_id())
 
     async def _nothing_to_show(self, args: dict[str, Any]) -> Envelope:
         return ok()
@@ -282,32 +297,18 @@ class NativeTransport:
 
     # -- helpers -------------------------------------------------------------------------------
 
+    def _open_id(self) -> str:
+        open_id = self._load_state().get("open_id")
+        if not _text(open_id):
+            raise Failure(err("platform_error", "not logged in: call login first"))
+        return str(open_id)
+
     def _http_client(self) -> httpx.AsyncClient:
         if self._client is None:
             import httpx
 
             self._client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0))
         return self._client
-
-    async def _sandbox(
-        self, method: str, path: str, body: dict[str, Any] | None = None
-    ) -> tuple[int, dict[str, Any]]:
-        """One request to the sandbox's control API; network trouble becomes a ``_Failure``."""
-        import httpx
-
-        url = f"{self.sandbox_url}{path}"
-        try:
-            response = await self._http_client().request(method, url, json=body)
-        except httpx.TimeoutException as exc:
-            raise _Failure(err("timeout", f"the sandbox at {url} did not answer: {exc}")) from exc
-        except httpx.HTTPError as exc:
-            message = f"the sandbox at {self.sandbox_url} cannot be reached ({exc}); is the server running with SANDBOX=1?"
-            raise _Failure(err("network", message)) from exc
-        try:
-            decoded = response.json()
-        except ValueError:
-            decoded = {}
-        return response.status_code, decoded if isinstance(decoded, dict) else {}
 
     def _load_state(self) -> dict[str, Any]:
         if self._state is None:
@@ -339,20 +340,5 @@ def _who(open_id: str | None) -> dict[str, Any]:
 def _storage_key(args: dict[str, Any]) -> str:
     key = args.get("key")
     if not _text(key):
-        raise _Failure(err("invalid_args", "key must be a non-empty string"))
+        raise Failure(err("invalid_args", "key must be a non-empty string"))
     return str(key)
-
-
-def _platform(code: int | str, message: str = "") -> dict[str, Any]:
-    return {"error_code": code, "error_msg": message, "error_extra": {}}
-
-
-def _sandbox_error(what: str, status: int, body: dict[str, Any]) -> Envelope:
-    error = body.get("error")
-    message = error.get("message", "") if isinstance(error, dict) else ""
-    code = error.get("code", status) if isinstance(error, dict) else status
-    return err(
-        "platform_error",
-        f"{what} failed in the sandbox (HTTP {status}) {message}".strip(),
-        _platform(code, str(message)),
-    )

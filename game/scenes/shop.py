@@ -6,8 +6,10 @@ item appears only when the server's inventory has it.
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
+from urllib.parse import urlsplit
 
 import pygame
 
@@ -21,6 +23,24 @@ CARD_H = 100
 TOP = 118
 MAX_CARDS = 5
 MUTED = (110, 114, 140)
+ASSETS_URL = "/assets/"  # where the server serves the catalog's pictures (docs/interfaces.md)
+NO_IMAGE = "ui/heart.png"
+log = logging.getLogger(__name__)
+
+
+def image_asset(image: object) -> str | None:
+    """The game's asset path for a catalog item's ``image``, or None when it names none.
+
+    The catalog's ``image`` is the URL path the server serves the picture at
+    (``/assets/shop/skin_golden.png``; an absolute URL works too); the game ships the same file
+    under its own assets folder (``shop/skin_golden.png``). This is the one place that maps one to
+    the other.
+    """
+    path = urlsplit(str(image or "")).path
+    rel = path.removeprefix(ASSETS_URL)
+    if rel == path or not rel or rel.startswith("/") or ".." in rel.split("/"):
+        return None  # not under /assets/, or not a plain relative path below it
+    return rel
 
 
 class ShopScene(Scene):
@@ -167,7 +187,7 @@ class ShopScene(Scene):
     def _draw_card(self, surface: pygame.Surface, item: dict[str, Any], rect: pygame.Rect) -> None:
         a = self.ctx.assets
         self.ctx.painter.panel(surface, rect, CREAM)
-        img = self._thumb(str(item.get("image") or f"shop/{item.get('id')}.png"))
+        img = self._thumb(item)
         surface.blit(img, (rect.left + 10, rect.top + 12))
         x = rect.left + 96
         surface.blit(a.text(str(item.get("title", "Item")), 26, INK), (x, rect.top + 10))
@@ -175,12 +195,19 @@ class ShopScene(Scene):
         for j, line in enumerate(lines[:4]):
             surface.blit(line, (x, rect.top + 36 + j * 15))
 
-    def _thumb(self, image: str) -> pygame.Surface:
+    def _thumb(self, item: dict[str, Any]) -> pygame.Surface:
+        image = str(item.get("image") or "")
         thumb = self._thumbs.get(image)
         if thumb is None:
-            a = self.ctx.assets
-            full = a.image(image) if a.has(image) else a.image("ui/heart.png")
-            thumb = pygame.transform.smoothscale(full, (76, 76))
+            a, rel = self.ctx.assets, image_asset(image)
+            if rel is None or not a.has(rel):
+                # once per image: the thumbnail is cached, fallback included
+                log.warning(
+                    "shop: item %r has image %r, which is not in the game's assets; showing %s",
+                    item.get("id"), image, NO_IMAGE,
+                )  # fmt: skip
+                rel = NO_IMAGE
+            thumb = pygame.transform.smoothscale(a.image(rel), (76, 76))
             self._thumbs[image] = thumb
         return thumb
 

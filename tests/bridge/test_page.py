@@ -191,6 +191,9 @@ def test_simulator_pay_flow_against_the_server(page: Any, site: str) -> None:
             trade_order_id,
         )
         page.wait_for_selector("#game-frame #tt-sim-pay")  # the pay sheet over the game
+        # A new player has no Beans: recharge on the sheet, then confirm (TikTok's own flow).
+        page.click("#tt-sim-pay-recharge")
+        page.wait_for_function("!document.querySelector('#tt-sim-pay-confirm').disabled")
         page.click("#tt-sim-pay-confirm")
         page.wait_for_function("window.payResult !== null")
         assert json.loads(page.evaluate("window.payResult")) == {"ok": True, "data": {}}

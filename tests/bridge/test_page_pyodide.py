@@ -147,6 +147,9 @@ def play_and_buy(page: Any, url: str, label: str) -> None:
     item = next(b for b in state["buttons"] if b["icon"] == "beans" and b["enabled"])
     tap(page, item["x"], item["y"])
     page.wait_for_selector("#game-frame #tt-sim-pay", timeout=30_000)
+    # A new player has no Beans: recharge on the sheet, then confirm (TikTok's own flow).
+    page.click("#tt-sim-pay-recharge")
+    page.wait_for_function("!document.querySelector('#tt-sim-pay-confirm').disabled")
     page.click("#tt-sim-pay-confirm")
     final = wait_probe(page, "a finished purchase", lambda s: s["purchase"] in ("done", "failed"))
     assert final["purchase"] == "done", final

@@ -1,10 +1,13 @@
 """The game's test kit: a headless display, a fake Bean Hop server behind the fake transport's
-``http``, a scene manager wired to both, and helpers to click buttons and run frames."""
+``http``, a scene manager wired to both, and helpers to click buttons and run frames; and the real
+server (``python -m server``, SANDBOX=1, SQLite) for the tests that need it."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,12 +22,15 @@ from game.assets import ASSETS_DIR, Assets
 from game.audio import Audio
 from game.render import Renderer
 from game.scenes import Context, SceneManager, build_manager
+from game.scenes.shop import CARD_H, TOP
 from game.services import Services
 from game.storage import LocalStore
 from game.ui import Painter
 from game.world import DT, HEIGHT, WIDTH, Bean, Input, World
+from tests.bridge.conftest import free_port, running
 
 SERVER = "http://beanhop.test"
+# The real server's catalog in its shape (image: the URL path it serves the picture at).
 CATALOG = {
     "items": [
         {
@@ -34,7 +40,7 @@ CATALOG = {
             "price_beans": 10,
             "kind": "consumable",
             "grants": {"revive": 5},
-            "image": "shop/revive_pack.png",
+            "image": "/assets/shop/revive_pack.png",
         },
         {
             "id": "skin_golden",
@@ -43,7 +49,7 @@ CATALOG = {
             "price_beans": 50,
             "kind": "permanent",
             "grants": {"skin.golden": 1},
-            "image": "shop/skin_golden.png",
+            "image": "/assets/shop/skin_golden.png",
         },
     ],
     "coin_items": [
@@ -54,7 +60,7 @@ CATALOG = {
             "price_coins": 300,
             "kind": "permanent",
             "grants": {"skin.cocoa": 1},
-            "image": "shop/skin_cocoa.png",
+            "image": "/assets/shop/skin_cocoa.png",
         }
     ],
 }
@@ -221,11 +227,10 @@ def transport(server: FakeServer) -> FakeTransport:
     return t
 
 
-@pytest.fixture
-async def game(display: pygame.Surface, transport: FakeTransport, server: FakeServer) -> Any:
-    services = Services(Bridge(transport), LocalStore(None), server_url=SERVER, poll_interval=0)
+def make_context(services: Services) -> Context:
+    """What the game's main() hands its scenes, around ``services`` (no sound)."""
     assets = Assets(ASSETS_DIR)
-    ctx = Context(
+    return Context(
         assets=assets,
         renderer=Renderer(assets),
         painter=Painter(assets),
@@ -234,9 +239,33 @@ async def game(display: pygame.Surface, transport: FakeTransport, server: FakeSe
         store=services.store,
         seed=1,
     )
+
+
+@pytest.fixture
+async def game(display: pygame.Surface, transport: FakeTransport, server: FakeServer) -> Any:
+    services = Services(Bridge(transport), LocalStore(None), server_url=SERVER, poll_interval=0)
+    ctx = make_context(services)
     g = Game(build_manager(ctx), ctx, transport, server, display)
     yield g
     await services.close()
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``python -m server`` with SANDBOX=1 and SQLite on 127.0.0.1 and a free port; its URL."""
+    tmp = tmp_path_factory.mktemp("game-server")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SANDBOX": "1",
+        "DATABASE_URL": f"sqlite:///{tmp / 'server.db'}",
+        "PUBLIC_BASE_URL": base,
+        "AD_REWARD_COOLDOWN_SECONDS": "0",
+    }
+    command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port)]
+    with running(command, env, f"{base}/healthz", tmp / "server.log"):
+        yield base
 
 
 def finished_world(seed: int = 1) -> World:
@@ -254,3 +283,28 @@ async def to_game_over(game: Game) -> World:
     game.manager._switch()
     assert game.manager.name == "gameover"
     return world
+
+
+# ---- the shop's pictures ------------------------------------------------------------------------
+
+THUMB = 76  # a shop card's picture: 76 x 76, 10 px right of and 12 px below the card's corner
+
+
+def thumbnail(surface: pygame.Surface, index: int) -> pygame.Surface:
+    """The picture drawn on card ``index`` (where ShopScene._draw_card puts it)."""
+    return surface.subsurface(pygame.Rect(14 + 10, TOP + index * (CARD_H + 8) + 12, THUMB, THUMB))
+
+
+def difference(drawn: pygame.Surface, picture: pygame.Surface) -> float:
+    """Mean RGB difference (0-255) between ``drawn`` and ``picture`` where the picture is (nearly)
+    opaque: the card shows through its transparent corners, and smoothscale leaves alpha ~253."""
+    total, opaque = 0, 0
+    for x in range(THUMB):
+        for y in range(THUMB):
+            want = picture.get_at((x, y))
+            if want.a >= 240:
+                got = drawn.get_at((x, y))
+                total += abs(want.r - got.r) + abs(want.g - got.g) + abs(want.b - got.b)
+                opaque += 1
+    assert opaque > THUMB * THUMB // 4, "a picture that is mostly transparent proves nothing"
+    return total / (3 * opaque)

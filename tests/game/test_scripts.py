@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pygame
+
+from tests.game.conftest import THUMB, difference, thumbnail
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENES = {"title", "play", "pause", "gameover", "results", "shop", "shop_processing", "profile"}
@@ -33,11 +36,19 @@ def test_make_assets_draws_every_committed_image(tmp_path: Path) -> None:
     assert made == committed
 
 
-def test_screenshots_of_every_scene(tmp_path: Path) -> None:
+def test_screenshots_of_every_scene(tmp_path: Path, display: pygame.Surface) -> None:
     done = run_script("screenshots.py", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
+    assert "starting the game server" in done.stdout, "the pictures come from the real server"
     shots = {p.stem: p for p in tmp_path.glob("*.png")}
     assert set(shots) == SCENES
     for path in shots.values():
         assert pygame.image.load(str(path)).get_size() == (360, 640)
     assert {p.stem for p in (ROOT / "docs" / "screenshots").glob("*.png")} == SCENES
+    # The shop's cards show the catalog's own pictures (a wrong image path draws hearts).
+    shop = pygame.image.load(str(shots["shop"]))
+    raw = json.loads((ROOT / "server" / "catalog.json").read_text())
+    for index, item in enumerate([*raw["items"], *raw["coin_items"]]):
+        picture = pygame.image.load(str(ROOT / "assets" / item["image"])).convert_alpha()
+        expected = pygame.transform.smoothscale(picture, (THUMB, THUMB))
+        assert difference(thumbnail(shop, index), expected) < 3, item["id"]

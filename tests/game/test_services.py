@@ -3,17 +3,13 @@ native transport playing TikTok through the sandbox: login, shop, revive, runs, 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bridge import Bridge
@@ -22,49 +18,6 @@ from game.services import Services
 from game.storage import LocalStore
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("game-server")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "SANDBOX": "1",
-        "DATABASE_URL": f"sqlite:///{tmp / 'server.db'}",
-        "PUBLIC_BASE_URL": base,
-        "AD_REWARD_COOLDOWN_SECONDS": "0",
-    }
-    command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port)]
-    log = tmp / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"the server exited: {log.read_text()[-3000:]}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the server never answered: {log.read_text()[-3000:]}")
-                time.sleep(0.1)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 @pytest.fixture
@@ -147,3 +100,29 @@ async def test_the_game_plays_headless_against_the_server(server_url: str, tmp_p
         assert again.online and again.server_best > 0
     finally:
         await again.close()
+
+
+async def test_a_player_short_of_beans_is_told_so_on_the_real_server(
+    server_url: str, tmp_path: Path
+) -> None:
+    """The simulated player has no Beans and closes the pay sheet instead of recharging."""
+    transport = NativeTransport(server_url, state_path=tmp_path / "sim.json", recharge="no")
+    s = Services(Bridge(transport), LocalStore(None), server_url=server_url, poll_interval=0.1)
+    try:
+        await s.login()
+        purchase, job = s.buy("skin_golden")
+        await job.wait()
+        assert (purchase.state, purchase.message) == (
+            "failed",
+            "Not enough Beans: recharge in TikTok, then try again",
+        )
+        await s.refresh_inventory()
+        assert s.inventory.count("skin.golden") == 0
+
+        transport.recharge_outcome = "yes"  # the next time, the player recharges on the sheet
+        purchase, job = s.buy("skin_golden")
+        await job.wait()
+        assert purchase.state == "done", purchase.message
+        assert s.inventory.count("skin.golden") == 1
+    finally:
+        await s.close()

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 JS_DIR = Path(__file__).resolve().parents[3] / "bridge" / "js"
 CODES = [
     "cancelled",
+    "insufficient_balance",
     "no_fill",
     "not_supported",
     "timeout",
@@ -87,7 +88,9 @@ def test_platform_failures_map_to_codes_and_keep_raw_numbers(page: Any) -> None:
         "user cancelled": "cancelled",
         "network offline": "network",
         "request timed out": "timeout",
-        "insufficient balance": "platform_error",
+        "insufficient balance": "insufficient_balance",
+        "Not enough Beans, recharge cancelled": "insufficient_balance",
+        "payment refused": "platform_error",
     }
     for message, code in cases.items():
         env = call(page, "pay", {"trade_order_id": "t1"}, f"Fake.fail('pay', 4001, {message!r})")

@@ -91,6 +91,21 @@ def deliveries_for(api: httpx.Client, trade_order_id: str) -> list[dict[str, Any
     return [d for d in answer.json()["deliveries"] if d["trade_order_id"] == trade_order_id]
 
 
+def beans_of(api: httpx.Client, open_id: str) -> int:
+    return int(api.get(f"/sandbox/control/users/{open_id}").json()["beans"])
+
+
+def set_beans(page: Any, api: httpx.Client, open_id: str, beans: int) -> None:
+    """Sets the player's balance with the panel's Beans field; waits until the sandbox has it."""
+    page.fill("#tt-sim-beans", str(beans))
+    page.click("#tt-sim-beans-set")
+    deadline = time.monotonic() + 15
+    while beans_of(api, open_id) != beans:
+        assert time.monotonic() < deadline, "the panel never set the balance"
+        time.sleep(0.05)
+    page.wait_for_function(f"document.querySelector('#tt-sim-beans').value === '{beans}'")
+
+
 def webhooks_are_handled(api: httpx.Client) -> bool:
     return api.post("/webhooks/tiktok", content=b"{}").status_code != 404
 
@@ -116,21 +131,30 @@ def test_login_keeps_the_same_player_across_reloads(page: Any, api: httpx.Client
     assert call(page, "login")["ok"]
 
 
-def test_pay_sheet_confirm_pays_and_the_webhook_fulfils_the_order(
+def test_a_new_player_recharges_on_the_pay_sheet_then_pays_and_the_webhook_fulfils_the_order(
     page: Any, api: httpx.Client
 ) -> None:
-    token, _ = session(page, api)
+    token, player = session(page, api)
     order = new_order(api, token)
+    price = order["price_beans"]
     start(page, "pay", "pay", {"trade_order_id": order["trade_order_id"]})
     page.wait_for_selector("#game-frame #tt-sim-pay")
-    assert page.inner_text("#tt-sim-pay-price") == f"{order['price_beans']} Beans"
+    assert page.inner_text("#tt-sim-pay-price") == f"{price} Beans"
     assert page.inner_text("#tt-sim-pay-item")
-    assert "Beans" in page.inner_text("#tt-sim-pay-balance")
+    assert page.inner_text("#tt-sim-pay-balance") == "Your balance: 0 Beans"
+    assert f"recharge {price} Beans" in page.inner_text("#tt-sim-pay-short")
+    assert page.is_disabled("#tt-sim-pay-confirm"), "no Beans, no paying"
+    page.click("#tt-sim-pay-recharge")
+    page.wait_for_function("!document.querySelector('#tt-sim-pay-confirm').disabled")
+    assert page.inner_text("#tt-sim-pay-balance") == f"Your balance: {price} Beans"
+    assert not page.is_visible("#tt-sim-pay-recharge") and not page.is_visible("#tt-sim-pay-short")
     page.click("#tt-sim-pay-confirm")
     assert result(page, "pay") == {"ok": True, "data": {}}
     assert page.locator("#tt-sim-pay").count() == 0
     paid = api.get(f"/sandbox/control/orders/{order['trade_order_id']}").json()
     assert paid["status"] == "SUCCESS"
+    assert beans_of(api, player["open_id"]) == 0, "the recharged Beans paid the order"
+    page.wait_for_function("document.querySelector('#tt-sim-beans').value === '0'")
     assert len(deliveries_for(api, order["trade_order_id"])) == 1
     if not webhooks_are_handled(api):
         pytest.skip("POST /webhooks/tiktok is not in the server yet (payments, issue 4)")
@@ -140,10 +164,60 @@ def test_pay_sheet_confirm_pays_and_the_webhook_fulfils_the_order(
     )
 
 
+def test_the_panel_sets_the_balance_and_paying_debits_it(page: Any, api: httpx.Client) -> None:
+    token, player = session(page, api)
+    open_id = player["open_id"]
+    set_beans(page, api, open_id, 25)
+    assert call(page, "checkBalance", {"amount": 25})["data"] == {"is_sufficient": True}
+    assert call(page, "checkBalance", {"amount": 26})["data"] == {"is_sufficient": False}
+    order = new_order(api, token)
+    start(page, "pay", "pay", {"trade_order_id": order["trade_order_id"]})
+    page.wait_for_selector("#tt-sim-pay")
+    assert page.inner_text("#tt-sim-pay-balance") == "Your balance: 25 Beans"
+    assert not page.is_visible("#tt-sim-pay-recharge"), "enough Beans: nothing to recharge"
+    page.click("#tt-sim-pay-confirm")
+    assert result(page, "pay")["ok"]
+    assert beans_of(api, open_id) == 25 - order["price_beans"]
+    page.wait_for_function(
+        f"document.querySelector('#tt-sim-beans').value === '{25 - order['price_beans']}'"
+    )
+
+
+def test_closing_the_sheet_short_of_beans_is_insufficient_balance(
+    page: Any, api: httpx.Client
+) -> None:
+    token, player = session(page, api)
+    open_id = player["open_id"]
+    set_beans(page, api, open_id, 3)
+    order = new_order(api, token)
+    start(page, "short", "pay", {"trade_order_id": order["trade_order_id"]})
+    page.wait_for_selector("#tt-sim-pay")
+    assert page.is_disabled("#tt-sim-pay-confirm") and page.is_visible("#tt-sim-pay-recharge")
+    page.click("#tt-sim-pay-cancel")
+    env = result(page, "short")
+    assert env["error"]["code"] == "insufficient_balance", env
+    assert env["error"]["platform"]["error_code"] == 10014
+    assert api.get(f"/sandbox/control/orders/{order['trade_order_id']}").json()["status"] == (
+        "PENDING"
+    )
+    assert beans_of(api, open_id) == 3, "nothing debited"
+
+    # Enough Beans when the sheet opened, none left when Confirm is clicked: the sandbox refuses.
+    set_beans(page, api, open_id, 500)
+    start(page, "race", "pay", {"trade_order_id": order["trade_order_id"]})
+    page.wait_for_selector("#tt-sim-pay")
+    assert page.is_enabled("#tt-sim-pay-confirm")
+    set_beans(page, api, open_id, 0)
+    page.click("#tt-sim-pay-confirm")
+    assert result(page, "race")["error"]["code"] == "insufficient_balance"
+    assert order_state(api, token, order["order_id"])["fulfilled"] is False
+
+
 def test_pay_sheet_cancel_fail_and_pending_leave_the_order_unpaid(
     page: Any, api: httpx.Client
 ) -> None:
-    token, _ = session(page, api)
+    token, player = session(page, api)
+    set_beans(page, api, player["open_id"], 1000)
     cancelled = new_order(api, token)
     start(page, "c", "pay", {"trade_order_id": cancelled["trade_order_id"]})
     page.click("#tt-sim-pay-cancel")
@@ -166,6 +240,7 @@ def test_pay_sheet_cancel_fail_and_pending_leave_the_order_unpaid(
         sandbox_order = api.get(f"/sandbox/control/orders/{order['trade_order_id']}").json()
         assert sandbox_order["status"] == "PENDING"
         assert order_state(api, token, order["order_id"])["fulfilled"] is False
+    assert beans_of(api, player["open_id"]) == 1000, "nothing paid, nothing debited"
 
     unknown = call(page, "pay", {"trade_order_id": "no-such-order"})
     assert unknown["error"]["code"] == "platform_error"
@@ -173,7 +248,8 @@ def test_pay_sheet_cancel_fail_and_pending_leave_the_order_unpaid(
 
 
 def test_webhook_faults_are_set_before_paying(page: Any, api: httpx.Client) -> None:
-    token, _ = session(page, api)
+    token, player = session(page, api)
+    set_beans(page, api, player["open_id"], 1000)
     page.select_option("#tt-sim-outcome-webhook", "duplicate")
     twice = new_order(api, token)
     start(page, "t", "pay", {"trade_order_id": twice["trade_order_id"]})

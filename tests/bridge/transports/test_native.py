@@ -141,6 +141,72 @@ async def test_other_pay_outcomes_leave_the_order_pending(
     await bridge.aclose()
 
 
+async def beans_of(control: httpx.AsyncClient, open_id: str) -> int:
+    return int((await control.get(f"/control/users/{open_id}")).json()["beans"])
+
+
+async def test_paying_debits_the_balance_and_a_short_player_recharges_first(
+    sandbox_url: str, tmp_path: Path, control: httpx.AsyncClient
+) -> None:
+    bridge, tokens = await logged_in(sandbox_url, tmp_path, control, recharge="yes")
+    open_id = tokens["open_id"]
+    assert await beans_of(control, open_id) == 0, "a new player has no Beans"
+    short = await trade_order(control, tokens["access_token"], 100)
+    await bridge.pay(short)
+    assert (await control.get(f"/control/orders/{short}")).json()["status"] == "SUCCESS"
+    assert await beans_of(control, open_id) == 0, "recharged the 100 missing, then paid them"
+
+    await control.patch(f"/control/users/{open_id}", json={"beans": 150})
+    rich = await trade_order(control, tokens["access_token"], 100)
+    await bridge.pay(rich)
+    assert await beans_of(control, open_id) == 50, "enough Beans: debited, nothing recharged"
+    await bridge.aclose()
+
+
+async def test_a_short_player_who_closes_the_sheet_gets_insufficient_balance(
+    sandbox_url: str, tmp_path: Path, control: httpx.AsyncClient
+) -> None:
+    bridge, tokens = await logged_in(sandbox_url, tmp_path, control, recharge="no", beans=30)
+    open_id = tokens["open_id"]
+    assert await beans_of(control, open_id) == 30, "BEANHOP_SIM_BEANS set at login"
+    trade_order_id = await trade_order(control, tokens["access_token"], 100)
+    with pytest.raises(BridgeError) as caught:
+        await bridge.pay(trade_order_id)
+    assert caught.value.code is ErrorCode.INSUFFICIENT_BALANCE
+    assert "30 Beans" in caught.value.message and "100" in caught.value.message
+    assert caught.value.platform is not None and caught.value.platform["error_code"] == 10014
+    order = (await control.get(f"/control/orders/{trade_order_id}")).json()
+    assert order["status"] == "PENDING" and await beans_of(control, open_id) == 30
+
+    await bridge.recharge("sbx_tier_70")  # the player tops up, then tries again
+    assert await beans_of(control, open_id) == 130
+    await bridge.pay(trade_order_id)
+    assert await beans_of(control, open_id) == 30
+    await bridge.aclose()
+
+
+async def test_a_balance_taken_away_under_the_sheet_is_insufficient_balance(
+    sandbox_url: str, tmp_path: Path, control: httpx.AsyncClient
+) -> None:
+    emptied: list[str] = []
+
+    async def empty_the_wallet_first(request: httpx.Request) -> None:
+        # The balance changes between the sheet's look at it and the payment itself.
+        if request.method == "POST" and request.url.path.endswith("/pay"):
+            await control.patch(f"/control/users/{emptied[0]}", json={"beans": 0})
+
+    client = httpx.AsyncClient(event_hooks={"request": [empty_the_wallet_first]})
+    bridge, tokens = await logged_in(sandbox_url, tmp_path, control, beans=500, client=client)
+    emptied.append(tokens["open_id"])
+    trade_order_id = await trade_order(control, tokens["access_token"], 100)
+    with pytest.raises(BridgeError) as caught:
+        await bridge.pay(trade_order_id)
+    assert caught.value.code is ErrorCode.INSUFFICIENT_BALANCE
+    assert (await control.get(f"/control/orders/{trade_order_id}")).json()["status"] == "PENDING"
+    await bridge.aclose()
+    await client.aclose()
+
+
 async def test_check_balance_reads_the_sandbox_user(
     sandbox_url: str, tmp_path: Path, control: httpx.AsyncClient
 ) -> None:
@@ -153,7 +219,11 @@ async def test_check_balance_reads_the_sandbox_user(
         await bridge.check_balance(0)
     assert caught.value.code is ErrorCode.INVALID_ARGS
     await bridge.navigate_to_balance()
-    await bridge.recharge("tier-1")
+    await bridge.recharge("tier-1")  # one simulated recharge: 100 Beans
+    assert (await bridge.check_balance(600)).is_sufficient is True
+    with pytest.raises(BridgeError) as caught:
+        await bridge.recharge("")
+    assert caught.value.code is ErrorCode.INVALID_ARGS
     assert await bridge.can_i_use("createRewardedVideoAd") is True
     assert await bridge.can_i_use("startEntranceMission") is False
     await bridge.aclose()
@@ -161,6 +231,9 @@ async def test_check_balance_reads_the_sandbox_user(
     nobody = Bridge(native(sandbox_url, tmp_path / "nobody"))
     with pytest.raises(BridgeError) as caught:
         await nobody.check_balance(1)
+    assert "login" in caught.value.message
+    with pytest.raises(BridgeError) as caught:
+        await nobody.recharge("tier-1")
     assert "login" in caught.value.message
     await nobody.aclose()
 
@@ -263,6 +336,14 @@ def test_outcomes_come_from_the_environment(
     assert transport.state_path == tmp_path / "state.json" == default_state_path()
     assert transport.sandbox_url == "http://127.0.0.1:8000/sandbox"
     assert NativeTransport("http://x", ad="skip").ad_outcome == "skip", "arguments win"
+    monkeypatch.setenv("BEANHOP_SIM_RECHARGE", "No")
+    monkeypatch.setenv("BEANHOP_SIM_BEANS", "250")
+    short = NativeTransport("http://x")
+    assert (short.recharge_outcome, short.start_beans) == ("no", 250)
+    monkeypatch.setenv("BEANHOP_SIM_BEANS", "lots")
+    with pytest.raises(ValueError, match="BEANHOP_SIM_BEANS must be a whole number"):
+        NativeTransport("http://x")
+    monkeypatch.delenv("BEANHOP_SIM_BEANS")
     monkeypatch.setenv("BEANHOP_SIM_AD", "sometimes")
     with pytest.raises(ValueError, match="BEANHOP_SIM_AD must be one of"):
         NativeTransport("http://x")
