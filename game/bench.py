@@ -1,8 +1,11 @@
-"""python -m game.bench: frame-time figures of the native game, headless, bot playing.
+"""python -m game.bench: frame-time figures of the benchmarks' scripted run.
 
-Runs the whole game loop in-process (title, play, game over, results, again) for each seed and
-prints median / p95 / p99 of update, draw and update+draw in milliseconds. Figures only: nothing
-here passes or fails.
+The run is ``--tour --autoplay``: the title and the shop for 3 s each, then the bot plays (a run,
+game over, results, the next run), the same seed playing the same game. Natively (the default)
+it runs headless in-process for each seed and prints median / p95 / p99 of update, draw and
+update+draw in milliseconds, overall and per scene. ``--browser`` plays the same run on Pyodide
+in headless Chromium (game/bench_browser.py) and prints it next to the native figures. Figures
+only: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -12,15 +15,20 @@ import asyncio
 import json
 import os
 import platform
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+SCENES = ("title", "shop", "play", "gameover", "results")
 
-async def bench(frames: int, seeds: list[int]) -> list[dict[str, object]]:
+
+async def bench(frames: int, seeds: list[int]) -> list[dict[str, Any]]:
+    """The scripted run natively, once per seed: the game's --stats of each."""
     from game.main import main
     from game.options import Options
 
@@ -28,39 +36,74 @@ async def bench(frames: int, seeds: list[int]) -> list[dict[str, object]]:
     with tempfile.TemporaryDirectory() as tmp:
         for seed in seeds:
             path = Path(tmp) / f"{seed}.json"
-            await main(Options(headless=True, autoplay=True, frames=frames, seed=seed, stats=path))
+            options = Options(
+                headless=True, autoplay=True, tour=True, frames=frames, seed=seed, stats=path
+            )
+            await main(options)
             results.append(json.loads(path.read_text()))
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m game.bench", description=__doc__.splitlines()[0]
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m game.bench", description=__doc__.splitlines()[0])
+    p.add_argument("--frames", type=int, default=1800, help="frames per seed (default 1800)")
+    p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="seeds to play")
+    p.add_argument("--json", action="store_true", help="print the raw figures as JSON")
+    web = p.add_argument_group("in a browser")
+    web.add_argument(
+        "--browser",
+        action="store_true",
+        help="play the run on Pyodide in headless Chromium (the first seed), next to native",
     )
-    parser.add_argument("--frames", type=int, default=1800, help="frames per seed (default 1800)")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="seeds to play")
-    parser.add_argument("--json", action="store_true", help="print the raw stats as JSON")
-    args = parser.parse_args()
+    wheel = os.environ.get("PYGAME_WASM_WHEEL")
+    web.add_argument(
+        "--wheel",
+        type=Path,
+        default=Path(wheel) if wheel else None,
+        metavar="PATH",
+        help="pygame-ce's wasm wheel (env PYGAME_WASM_WHEEL)",
+    )
+    web.add_argument("--eval-free", action="store_true", help="the eval-free Pyodide build")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.frames <= 0:
+        parser().error("--frames must be at least 1")
+    if args.browser:
+        from game.bench_browser import run
+
+        return run(args.frames, args.seeds[0], args.wheel, args.eval_free, as_json=args.json)
     results = asyncio.run(bench(args.frames, args.seeds))
     if args.json:
         print(json.dumps(results, indent=2))
-        return
+        return 0
     print(
-        f"Bean Hop native frame times, headless 360x640, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
+        "Bean Hop native frame times, the scripted run (python -m game --tour), headless "
+        f"360x640, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
+        f"{platform.python_implementation()} {platform.python_version()}"
     )
     print(
-        f"{'seed':>5} {'frames':>7} {'score':>6} {'runs':>5}   {'update+draw ms (median/p95/p99)':<34} {'update':<22} draw"
+        f"{'seed':>5} {'frames':>7} {'score':>6} {'runs':>5}   "
+        f"{'update+draw ms (median/p95/p99)':<34} {'update':<22} draw"
     )
     for r in results:
-        cells = [_fmt(r[k]) for k in ("frame_ms", "update_ms", "draw_ms")]  # type: ignore[arg-type]
+        cells = [fmt(r[k]) for k in ("frame_ms", "update_ms", "draw_ms")]
         print(
-            f"{r['seed']:>5} {r['frames']:>7} {r['score']:>6} {r['runs']:>5}   {cells[0]:<34} {cells[1]:<22} {cells[2]}"
+            f"{r['seed']:>5} {r['frames']:>7} {r['score']:>6} {r['runs']:>5}   "
+            f"{cells[0]:<34} {cells[1]:<22} {cells[2]}"
         )
+        for name in SCENES:
+            scene = r["scenes"].get(name)
+            if scene:
+                print(f"{name:>13} {scene['frames']:>7}                {fmt(scene['frame_ms'])}")
+    return 0
 
 
-def _fmt(figures: dict[str, float]) -> str:
+def fmt(figures: dict[str, float]) -> str:
     return f"{figures['median']:.3f} / {figures['p95']:.3f} / {figures['p99']:.3f}"
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

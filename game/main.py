@@ -1,13 +1,15 @@
 """The one async main loop, for a window, headless runs and the browser alike.
 
-Each frame: pygame events, platform events, update, draw, flip, then exactly one ``await``. Headless
-and autoplay runs use a fixed 1/60 s per frame (the same seed plays the same game); a window uses
-real time, and the play scene still steps its world at the fixed rate.
+Each frame: pygame events, platform events, update, draw, flip, then exactly one ``await``: the
+bridge's frame clock (the display's next animation frame in a browser, the rest of 1/60 s in a
+window, nothing headless; ``bridge.frames``). Between a ``hide`` and a ``show`` platform event the
+app is in the background: the loop only hands on events, it neither updates nor draws.
+Headless and autoplay runs use a fixed 1/60 s per frame (the same seed plays the same game); a
+window uses real time, and the play scene still steps its world at the fixed rate.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import random
@@ -16,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bridge import Bridge, runtime
+from bridge import Bridge, frames, runtime
 from bridge.transports import auto_transport
 from game.assets import ASSETS_DIR, Assets
 from game.errors import ConfigError
@@ -25,6 +27,7 @@ from game.scenes import Context, SceneManager, build_manager
 from game.services import Services
 from game.stats import FrameStats
 from game.storage import LocalStore, default_save_path
+from game.tour import Tour
 from game.world import DT, HEIGHT, WIDTH
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
@@ -51,11 +54,13 @@ async def main(options: Options | None = None) -> int:
         services.store.on_save = services.persist
     ctx = _context(options, where, services)
     services.start()
+    tour = Tour(ctx) if options.tour else None
     manager = build_manager(ctx)
     stats = FrameStats()
+    clock = frames.frame_clock(0 if options.headless else TARGET_FRAME, runtime_name=where)
     status = 0
     try:
-        await _loop(pygame, screen, manager, services, options, where, stats)
+        await _loop(pygame, screen, manager, services, options, stats, clock, tour)
     finally:
         try:
             if options.screenshot is not None:
@@ -112,42 +117,46 @@ async def _loop(
     manager: SceneManager,
     services: Services,
     options: Options,
-    where: str,
     stats: FrameStats,
+    clock: frames.FrameClock,
+    tour: Tour | None,
 ) -> None:
     fixed = options.headless or options.autoplay
     last = time.perf_counter()
     frame = 0
+    hidden = False
     while True:
         start = time.perf_counter()
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 return
             manager.handle_event(event)
-        for platform_event in services.events():
-            services.on_platform_event(platform_event)
-            manager.platform_event(platform_event)
-        dt = DT if fixed else min(MAX_DT, start - last)
-        last = start
-        manager.update(dt)
-        drawn = time.perf_counter()
-        manager.draw(screen)
-        done = time.perf_counter()
-        pygame.display.flip()
-        stats.add((drawn - start) * 1000, (done - drawn) * 1000)
-        frame += 1
-        if options.frames and frame >= options.frames:
-            return
-        await asyncio.sleep(_pause(where, options, start))
+        hidden = _platform_events(services, manager, hidden)
+        if not hidden:
+            if tour is not None:
+                tour.step(manager)
+            dt = DT if fixed else min(MAX_DT, start - last)
+            last = start
+            manager.update(dt)
+            drawn = time.perf_counter()
+            manager.draw(screen)
+            done = time.perf_counter()
+            pygame.display.flip()
+            stats.add((drawn - start) * 1000, (done - drawn) * 1000, manager.name)
+            frame += 1
+            if options.frames and frame >= options.frames:
+                return
+        await clock.next_frame()
 
 
-def _pause(where: str, options: Options, start: float) -> float:
-    """The one await of a frame: pygbag paces by itself, Pyodide needs a real sleep."""
-    if where == "pyodide":
-        return TARGET_FRAME
-    if where == "pygbag" or options.headless:
-        return 0
-    return max(0.0, TARGET_FRAME - (time.perf_counter() - start))
+def _platform_events(services: Services, manager: SceneManager, hidden: bool) -> bool:
+    """Hands the platform's events on; returns whether the app is in the background now."""
+    for event in services.events():
+        services.on_platform_event(event)
+        manager.platform_event(event)
+        if event.type in ("hide", "show"):
+            hidden = event.type == "hide"
+    return hidden
 
 
 def _write_stats(path: Path, stats: FrameStats, manager: SceneManager, ctx: Context) -> None:

@@ -1,10 +1,13 @@
-"""How the game is run: the command line of ``python -m game`` as one dataclass."""
+"""How the game is run: the command line of ``python -m game`` (or a web page's query) as one
+dataclass."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 
 @dataclass(frozen=True)
@@ -13,6 +16,7 @@ class Options:
     frames: int = 0  # 0: until the window closes
     seed: int | None = None  # None: a fresh seed each start
     autoplay: bool = False
+    tour: bool = False  # the benchmark's scripted run: title, shop, then autoplay
     screenshot: Path | None = None
     stats: Path | None = None
     server: str | None = None
@@ -36,6 +40,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--autoplay", action="store_true", help="a bot plays: climbs, collects, falls, plays again"
     )
+    p.add_argument(
+        "--tour",
+        action="store_true",
+        help="the benchmarks' scripted run: the title and the shop for 3 s each, "
+        "then --autoplay (implied)",
+    )
     p.add_argument("--screenshot", type=Path, metavar="PATH", help="save the last frame as a PNG")
     p.add_argument(
         "--stats", type=Path, metavar="PATH", help="write frame timings and the score as JSON"
@@ -58,10 +68,36 @@ def parse(argv: list[str] | None = None) -> Options:
         headless=args.headless,
         frames=args.frames,
         seed=args.seed,
-        autoplay=args.autoplay,
+        autoplay=args.autoplay or args.tour,
+        tour=args.tour,
         screenshot=args.screenshot,
         stats=args.stats,
         server=server,
+    )
+
+
+_YES = ("", "1", "true", "yes", "on")
+
+
+def from_query(query: str) -> Options:
+    """Options from a web page's query (``?tour=1&seed=3``): ``autoplay``, ``tour``, ``seed`` and
+    ``frames``. A bad value is named on stderr (the browser console) and ignored, other keys
+    belong to the page: a URL never stops the game from starting."""
+    flags: dict[str, bool] = {}
+    numbers: dict[str, int] = {}
+    for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        if key in ("autoplay", "tour") and value.lower() in _YES:
+            flags[key] = True
+        elif key in ("seed", "frames") and value.isdigit():
+            numbers[key] = int(value)
+        elif key in ("autoplay", "tour", "seed", "frames"):
+            print(f"warning: ignoring the page option {key}={value!r}", file=sys.stderr)
+    tour = flags.get("tour", False)
+    return Options(
+        frames=numbers.get("frames", 0),
+        seed=numbers.get("seed"),
+        autoplay=flags.get("autoplay", False) or tour,
+        tour=tour,
     )
 
 

@@ -1,4 +1,4 @@
-"""Frame timings: collected per frame, summarised as median / p95 / p99 milliseconds."""
+"""Frame timings: collected per frame (and per scene), summarised as median / p95 / p99 ms."""
 
 from __future__ import annotations
 
@@ -22,19 +22,26 @@ class FrameStats:
         self.frame_ms: list[float] = []
         self.update_ms: list[float] = []
         self.draw_ms: list[float] = []
+        self.scene_ms: dict[str, list[float]] = {}  # update + draw, by the scene drawn
 
-    def add(self, update_ms: float, draw_ms: float) -> None:
+    def add(self, update_ms: float, draw_ms: float, scene: str = "") -> None:
         self.update_ms.append(update_ms)
         self.draw_ms.append(draw_ms)
         self.frame_ms.append(update_ms + draw_ms)
+        if scene:
+            self.scene_ms.setdefault(scene, []).append(update_ms + draw_ms)
 
     @property
     def frames(self) -> int:
         return len(self.frame_ms)
 
-    def as_dict(self) -> dict[str, dict[str, float]]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "frame_ms": summary(self.frame_ms),
             "update_ms": summary(self.update_ms),
             "draw_ms": summary(self.draw_ms),
+            "scenes": {
+                name: {"frames": len(samples), "frame_ms": summary(samples)}
+                for name, samples in self.scene_ms.items()
+            },
         }

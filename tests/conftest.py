@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +100,34 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# ---- how long each group of tests took (printed at the end of a run: CI has 90 minutes) -------
+
+TIMED_MARKERS = ("browser", "slow", "postgres")
+_timing: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # group: [seconds, tests]
+_session_started = time.monotonic()
+
+
+def _groups(report: pytest.TestReport) -> list[str]:
+    path = report.nodeid.split("::", 1)[0].split("/")
+    folder = "/".join(path[:2]) if len(path) > 2 else path[0] + " (top level)"
+    return [folder, *(f"marked {m}" for m in TIMED_MARKERS if m in report.keywords)]
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for group in _groups(report):
+        _timing[group][0] += report.duration  # setup, call and teardown alike
+        if report.when == "call" or (report.when == "setup" and report.skipped):
+            _timing[group][1] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _timing:
+        return
+    terminalreporter.section("time per group of tests")
+    ordered = sorted(_timing.items(), key=lambda kv: (kv[0].startswith("marked"), kv[0]))
+    for group, (seconds, tests) in ordered:
+        terminalreporter.write_line(f"{group:<24} {seconds:>8.1f} s  {int(tests):>5} tests")
+    wall = time.monotonic() - _session_started
+    terminalreporter.write_line(f"{'whole run (wall clock)':<24} {wall:>8.1f} s")

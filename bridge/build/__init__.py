@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bridge.build import page, runtimes
+from bridge.build import bytecode, page, runtimes
 from bridge.build.options import (
     APP_NAME,
     PYGBAG_VERSION,
@@ -105,10 +105,29 @@ def _pyodide(options: BuildOptions, app: Path, out: Path) -> str:
     package = runtimes.npm_pyodide(options.npm_cache, options.timeout)
     (out / "static").mkdir(parents=True, exist_ok=True)
     runtimes.copy_pyodide_runtime(package, options.wheel, out, eval_free=options.eval_free)
+    if options.bytecode:
+        _bytecode(options, package, app, out)
     zip_app(app, out / runtimes.archive_name())
     (out / "index.html").write_text(page.render(options), encoding="utf-8")
     shutil.copyfile(page.WEB / "favicon.png", out / "favicon.png")
     return ""
+
+
+def _bytecode(options: BuildOptions, package: Path, app: Path, out: Path) -> None:
+    """Python compiled ahead of time: nothing is compiled in the browser while the game starts."""
+    assert options.wheel is not None
+    _say("- compiling the standard library, pygame-ce's and the game's modules (Pyodide in node)")
+    cache, timeout = options.npm_cache, options.timeout
+    stdlib = out / "runtime" / "python_stdlib.zip"
+    bytecode.compile_zip(
+        stdlib, package, cache, timeout, root=bytecode.STDLIB_ROOT, keep_sources=False
+    )
+    wheel = out / "runtime" / options.wheel.name
+    bytecode.compile_zip(
+        wheel, package, cache, timeout, root=bytecode.SITE_PACKAGES, keep_sources=True
+    )
+    modules = bytecode.add_app_bytecode(app, package, cache, timeout)
+    _say(f"  {modules} modules of the game")
 
 
 def _sizes(out: Path) -> dict[str, tuple[int, int]]:

@@ -38,6 +38,7 @@ class BuildOptions:
     cdn: str = DEFAULT_CDN
     wheel: Path | None = None
     eval_free: bool = False
+    bytecode: bool = True  # Pyodide: ship compiled .pyc (bridge/build/bytecode.py)
     server_origin: str | None = None
     client_key: str = DEFAULT_CLIENT_KEY
     npm_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "beanhop")

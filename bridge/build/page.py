@@ -109,6 +109,23 @@ def _runtime_tags(options: BuildOptions) -> str:
     )
 
 
+def _preloads(options: BuildOptions) -> str:
+    """Pyodide's downloads start with the page, not once its loader asks (each one-by-one)."""
+    if options.runtime != "pyodide" or options.wheel is None:
+        return ""
+    fetched = [
+        "runtime/pyodide.asm.wasm",
+        "runtime/python_stdlib.zip",
+        "runtime/pyodide-lock.json",
+        f"runtime/{options.wheel.name}",
+        f"{APP_NAME}.zip",
+    ]
+    # pyodide.js imports pyodide.asm.js with import(): a CORS request, hence crossorigin.
+    links = ['  <link rel="preload" href="runtime/pyodide.asm.js" as="script" crossorigin>']
+    links += [f'  <link rel="preload" href="{href}" as="fetch" crossorigin>' for href in fetched]
+    return "\n".join(links)
+
+
 def render(options: BuildOptions) -> str:
     """The page for this build. For pygbag it is a template: pygbag fills {{cookiecutter.*}}."""
     sdk = ""
@@ -129,6 +146,7 @@ def render(options: BuildOptions) -> str:
         "@@SIM_PANEL@@": '    <aside id="tt-sim-panel"></aside>' if options.simulator else "",
         "@@SIMULATOR@@": _script("js/ttminis-sim.js") if options.simulator else "",
         "@@RUNTIME@@": _runtime_tags(options),
+        "@@PRELOAD@@": _preloads(options),
     }
     page = (WEB / "page.html").read_text(encoding="utf-8")
     for key, value in values.items():

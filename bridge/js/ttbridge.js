@@ -6,6 +6,8 @@
  *       {"ok": true, "data": {...}}
  *       {"ok": false, "error": {"code", "message", "platform"}}
  *   TTBridge.inbox                                       -> Array of JSON event strings
+ *   TTBridge.frame()                                     -> Promise<number>: the host's next
+ *       animation frame (its timestamp in ms), the game loop's one wait per frame
  *
  * pygbag hangs forever on a promise that rejects or resolves to a falsy value, so every path
  * below ends in resolve(<non-empty JSON string>). Plain script, no modules, no eval, no string
@@ -528,6 +530,34 @@
     authorize: passthrough('authorize')
   };
 
+  // ---- frames ------------------------------------------------------------------------------
+
+  // The game loop awaits one of these per frame, so it runs once per display refresh and not at
+  // all where the host stops animation frames (a hidden tab). The host's own requestAnimationFrame
+  // is looked up on every call: a page, a Worker or TikTok's native runtime each supply theirs
+  // (an emulator may install it after this script). A host without one gets a 60 Hz timer.
+  // Resolves to a positive number, never to a falsy value (pygbag's jsprom would hang on one).
+  var FRAME_MS = 1000 / 60;
+
+  function now() {
+    var perf = root.performance;
+    return perf && typeof perf.now === 'function' ? perf.now() : Date.now();
+  }
+
+  function frame() {
+    return new Promise(function (resolve) {
+      var done = function (timestamp) {
+        resolve(typeof timestamp === 'number' && timestamp > 0 ? timestamp : now() || 1);
+      };
+      var raf = root.requestAnimationFrame;
+      if (typeof raf === 'function') {
+        raf.call(root, done);
+      } else {
+        setTimeout(function () { done(now()); }, FRAME_MS);
+      }
+    });
+  }
+
   // ---- setup -------------------------------------------------------------------------------
 
   function configure(options) {
@@ -588,6 +618,7 @@
     inbox: inbox,
     init: init,
     configure: configure,
-    call: call
+    call: call,
+    frame: frame
   };
 })(typeof globalThis !== 'undefined' ? globalThis : this);

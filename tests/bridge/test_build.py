@@ -247,14 +247,36 @@ def test_pyodide_eval_free_bundle(tmp_path: Path) -> None:
     cache = fake_npm_cache(tmp_path / "cache")
     wheel = fake_wheel(tmp_path / FAKE_WHEEL_NAME)
     web = tmp_path / "web"
-    build(options(root, web, mode="release", target="tiktok", runtime="pyodide", wheel=wheel,
-                  eval_free=True, npm_cache=cache, server_origin="https://api.beanhop.example"))  # fmt: skip
-    scripts = page_scripts((web / "index.html").read_text())
-    assert scripts[-3:] == [
+    build(
+        options(
+            root,
+            web,
+            mode="release",
+            target="tiktok",
+            runtime="pyodide",
+            wheel=wheel,
+            eval_free=True,
+            npm_cache=cache,
+            server_origin="https://api.beanhop.example",
+            bytecode=False,
+        )
+    )  # fmt: skip (bytecode needs the real Pyodide: test_bytecode.py)
+    html = (web / "index.html").read_text()
+    assert page_scripts(html)[-3:] == [
         "runtime/pyodide.js",
         "static/keyboard-shim.js",
         "static/pyodide-boot.js",
     ]
+    preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="(\w+)" crossorigin>', html)
+    assert preloads == [
+        ("runtime/pyodide.asm.js", "script"),
+        ("runtime/pyodide.asm.wasm", "fetch"),
+        ("runtime/python_stdlib.zip", "fetch"),
+        ("runtime/pyodide-lock.json", "fetch"),
+        (f"runtime/{FAKE_WHEEL_NAME}", "fetch"),
+        ("beanhop.zip", "fetch"),
+    ]
+    assert all((web / href).is_file() for href, _ in preloads), "each preload is in the bundle"
     for name in (*PYODIDE_FILES, FAKE_WHEEL_NAME):
         assert (web / "runtime" / name).is_file()
     asm = (web / "runtime" / "pyodide.asm.js").read_text()
@@ -270,7 +292,7 @@ def test_pyodide_without_eval_free_reports_the_runtime(tmp_path: Path) -> None:
     cache = fake_npm_cache(tmp_path / "cache")
     wheel = fake_wheel(tmp_path / FAKE_WHEEL_NAME)
     web = tmp_path / "web"
-    build(options(root, web, runtime="pyodide", wheel=wheel, npm_cache=cache))
+    build(options(root, web, runtime="pyodide", wheel=wheel, npm_cache=cache, bytecode=False))
     assert "__beanhopEmAsm" not in (web / "runtime" / "pyodide.asm.js").read_text()
     found = [v for v in check(web).violations if v.rule == "eval"]
     assert found and all(v.path == "runtime/pyodide.asm.js" for v in found)

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from bridge.build import BuildOptions, build
+from game.bench_page import COUNTER
 from tests.bridge.conftest import free_port, running
 from tests.bridge.test_build import project_ready
 
@@ -183,3 +184,24 @@ def test_the_real_game_eval_free_under_a_strict_csp(page: Any, site: str) -> Non
     play_and_buy(page, f"{site}/strict/", "Pyodide eval-free, strict CSP")
     assert page.evaluate("() => window.BeanhopEmAsm.hits") > 0, "snippets came from the table"
     assert page.csp == [] and page.errors == []
+
+
+def test_one_frame_per_animation_frame_and_none_while_hidden(page: Any, site: str) -> None:
+    """Counted at the canvas: at most one write per animation frame; the simulator's Hide stops
+    them (the loop neither updates nor draws) until Show."""
+    page.add_init_script(COUNTER)  # window.BeanhopBench: canvas writes, presented frames, rAFs
+    boot(page, f"{site}/plain/")
+    wait_probe(page, "the title screen", lambda s: s["scene"] == "title")
+    counts = "() => [window.BeanhopBench.writes, window.BeanhopBench.presented]"
+    page.wait_for_function("() => window.BeanhopBench.writes > 30")
+    writes, presented = page.evaluate(counts)
+    assert writes == presented, "never two canvas writes in one animation frame"
+    page.evaluate("() => TTMinisSim.hide()")
+    page.wait_for_function("() => (window.hiddenAt = window.BeanhopBench.rafs) > 0")
+    page.wait_for_function("() => window.BeanhopBench.rafs > window.hiddenAt + 5")  # hide seen
+    quiet = page.evaluate("() => window.BeanhopBench.writes")
+    page.wait_for_function("() => window.BeanhopBench.rafs > window.hiddenAt + 60")
+    assert page.evaluate("() => window.BeanhopBench.writes") == quiet, "drawn while hidden"
+    page.evaluate("() => TTMinisSim.show()")
+    page.wait_for_function(f"() => window.BeanhopBench.writes > {quiet + 10}")
+    assert page.errors == []

@@ -100,6 +100,7 @@ def test_help_names_every_flag() -> None:
         "--frames",
         "--seed",
         "--autoplay",
+        "--tour",
         "--screenshot",
         "--stats",
         "--server",

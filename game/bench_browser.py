@@ -1,0 +1,179 @@
+"""python -m game.bench --browser: the scripted run on Pyodide in headless Chromium.
+
+Builds the Pyodide bundle, serves it with ``python -m server`` (SANDBOX=1, so the shop is the
+real one), opens ``?tour=1&seed=N`` and prints the first frame, the start phases the page
+records (``window.BeanhopPhases``), frames presented per second per scene (counted at the
+canvas: animation frames in which the canvas was written) and the game's own frame work per
+scene, next to the same run natively. Figures only: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from game.bench import SCENES
+from game.bench_page import Figures, play
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def preflight(wheel: Path | None) -> str | None:
+    """What is missing to run the benchmark, said so a developer knows what to do; or None."""
+    if wheel is None or not wheel.is_file():
+        where = f" ({wheel} does not exist)" if wheel else ""
+        return (
+            f"the browser benchmark needs pygame-ce's wasm wheel{where}: set PYGAME_WASM_WHEEL "
+            "or pass --wheel PATH (pygame_ce-2.5.7.dev1-cp312-cp312-wasm32_bi_emscripten.whl, "
+            "see docs/web.md)"
+        )
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing: install Debian's chromium (make browser), or set CHROMIUM"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is missing: make venv installs it (pip install -e '.[dev]')"
+    return None
+
+
+def build_bundle(out: Path, wheel: Path, eval_free: bool) -> tuple[int, int]:
+    """The Pyodide bundle into ``out``; returns its size (raw, gzipped)."""
+    from bridge.build import BuildOptions, build
+
+    options = BuildOptions(root=ROOT, out=out, runtime="pyodide", wheel=wheel, eval_free=eval_free)
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = build(options)
+    return result.total
+
+
+@contextlib.contextmanager
+def serving(web: Path) -> Iterator[str]:
+    """``python -m server`` with the sandbox and WEB_DIR on a free port; yields the page's URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SANDBOX": "1",
+        "DATABASE_URL": f"sqlite:///{web.parent / 'bench.db'}",
+        "WEB_DIR": str(web),
+        "PUBLIC_BASE_URL": base,
+    }
+    command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port)]
+    log = (web.parent / "server.log").open("wb")
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        _wait_healthy(proc, f"{base}/healthz", web.parent / "server.log")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"python -m server exited:\n{log.read_text()[-2000:]}")
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(url, timeout=1) as response,  # noqa: S310 (our own server)
+        ):
+            if response.status == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"python -m server never answered {url}:\n{log.read_text()[-2000:]}")
+
+
+def run(frames: int, seed: int, wheel: Path | None, eval_free: bool, *, as_json: bool) -> int:
+    problem = preflight(wheel)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    assert wheel is not None
+    with tempfile.TemporaryDirectory(prefix="beanhop-bench-") as tmp:
+        web = Path(tmp) / "web"
+        say(f"- building the Pyodide bundle{' (eval-free)' if eval_free else ''} with {wheel.name}")
+        size = build_bundle(web, wheel, eval_free)
+        say(f"  {size[0] / 2**20:.2f} MB raw, {size[1] / 2**20:.2f} MB gzipped")
+        with serving(web) as base:
+            say(f"- serving it at {base}/ (python -m server, SANDBOX=1)")
+            figures = play(f"{base}/?tour=1&seed={seed}", frames, say)
+    figures.bundle = size
+    say(f"- the same run natively ({figures.frames} frames, seed {seed})")
+    from game.bench import bench
+
+    figures.native = asyncio.run(bench(figures.frames, [seed]))[0]
+    print(json.dumps(figures.as_dict(), indent=2) if as_json else report(figures))
+    return 0
+
+
+PHASES = {  # what each boot phase of bridge/web/pyodide-boot.js covers
+    "boot": "the page and its scripts",
+    "runtime": "Pyodide: download, compile, interpreter and standard library",
+    "wheel": "pygame-ce's wheel: fetch, unpack, compile its side module",
+    "app": "the game's archive unpacked",
+    "pygame": "import pygame",
+    "game": "import game.main, main() scheduled",
+}
+
+
+def report(f: Figures) -> str:
+    load = os.getloadavg()[0]
+    lines = [
+        f"Bean Hop in the browser: Pyodide, headless Chromium {f.chromium}, "
+        f"{os.cpu_count()} cores, load {load:.1f}",
+        f"bundle: {f.bundle[0] / 2**20:.2f} MB raw, {f.bundle[1] / 2**20:.2f} MB gzipped",
+        f"first frame: {f.first_frame_ms / 1000:.2f} s after navigation",
+        "start phases (ms since navigation):",
+    ]
+    before = 0.0
+    for phase in [*f.phases, {"name": "first frame", "ms": f.first_frame_ms}]:
+        what = PHASES.get(phase["name"], "the game's first frame drawn")
+        lines.append(
+            f"  {phase['name']:<12} {phase['ms']:>7.0f} {phase['ms'] - before:>+7.0f}  {what}"
+        )
+        before = phase["ms"]
+    lines.append("frames presented per second (animation frames with a canvas write):")
+    rafs, seconds = f.page_frames
+    cells = [f"{s} {fps:.1f}" for s in SCENES if (fps := f.fps(s)) is not None]
+    lines.append(f"  {', '.join(cells)}  (the page's own animation frames: {rafs / seconds:.1f}/s)")
+    lines.append("frame work, update + draw ms, median / p95:")
+    lines.append(f"  {'scene':<10} {'frames':>6}  {'browser':>17}  {'native (same run)':>17}")
+    native = (f.native or {}).get("scenes", {})
+    for name in SCENES:
+        browser = f.stats.get("scenes", {}).get(name)
+        if browser:
+            there = native.get(name)
+            lines.append(
+                f"  {name:<10} {browser['frames']:>6}  {_pair(browser):>17}  "
+                f"{_pair(there) if there else '-':>17}"
+            )
+    return "\n".join(lines)
+
+
+def _pair(scene: dict[str, Any]) -> str:
+    return f"{scene['frame_ms']['median']:.2f} / {scene['frame_ms']['p95']:.2f}"

@@ -1,0 +1,79 @@
+"""python -m game.bench: the native figures, and (opt-in) the same run in headless Chromium.
+
+Figures are printed, never asserted on: these tests check that every figure is there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WHEEL = os.environ.get("PYGAME_WASM_WHEEL", "")
+SCENES = ("title", "shop", "play", "gameover", "results")
+QUICK_SEED = 58  # the bot falls within two seconds of its first run: every scene in 700 frames
+
+
+def bench(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k != "PYGAME_WASM_WHEEL"}
+    return subprocess.run(
+        [sys.executable, "-m", "game.bench", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_native_figures_per_seed_and_scene() -> None:
+    done = bench("--frames", "700", "--seeds", str(QUICK_SEED))
+    assert done.returncode == 0, done.stderr
+    assert f"{QUICK_SEED:>5}     700" in done.stdout
+    for scene in SCENES:
+        assert re.search(rf"^\s+{scene}\s+\d+\s+[\d.]+ / [\d.]+ / [\d.]+$", done.stdout, re.M), (
+            scene
+        )
+
+
+def test_the_browser_run_without_the_wheel_says_what_to_do(tmp_path: Path) -> None:
+    done = bench("--browser")
+    assert done.returncode == 2
+    assert "PYGAME_WASM_WHEEL" in done.stderr and "Traceback" not in done.stderr
+    missing = tmp_path / "nope.whl"
+    done = bench("--browser", "--wheel", str(missing))
+    assert done.returncode == 2 and f"({missing} does not exist)" in done.stderr
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (WHEEL and Path(WHEEL).is_file()),
+    reason="set PYGAME_WASM_WHEEL to pygame-ce's wasm wheel to run the browser benchmark",
+)
+def test_the_browser_benchmark_reports_every_figure(chromium_path: str) -> None:
+    done = bench(
+        "--browser", "--frames", "700", "--seeds", str(QUICK_SEED),
+        timeout=900, PYGAME_WASM_WHEEL=WHEEL, CHROMIUM=chromium_path,
+    )  # fmt: skip
+    out = done.stdout
+    print(out)
+    assert done.returncode == 0, out + done.stderr
+    for step in ("- building the Pyodide bundle", "- serving it at", "- the same run natively"):
+        assert step in out
+    assert re.search(r"^bundle: [\d.]+ MB raw, [\d.]+ MB gzipped$", out, re.M)
+    assert re.search(r"^first frame: [\d.]+ s after navigation$", out, re.M)
+    for phase in ("boot", "runtime", "wheel", "app", "pygame", "game", "first frame"):
+        assert re.search(rf"^  {phase}\s+\d+\s+\+\d+  \S", out, re.M), phase
+    assert re.search(
+        r"^  title [\d.]+, .*play [\d.]+.*own animation frames: [\d.]+/s\)$", out, re.M
+    )
+    for scene in SCENES:
+        number = r"[\d.]+ / [\d.]+"
+        assert re.search(rf"^  {scene}\s+\d+\s+{number}\s+{number}$", out, re.M), scene
