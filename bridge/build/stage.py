@@ -14,7 +14,9 @@ MAIN_PY = "import asyncio\n\nfrom game.main import main\n\nasyncio.run(main())\n
 
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "tests", "test_*")
 # Build tooling and browser files stay out of the app: the page loads the JS itself.
-_BRIDGE_EXCLUDE = {"build", "check", "web", "js", "dev.py", "__main__.py"}
+_BRIDGE_EXCLUDE = {
+    "build", "check", "web", "js", "native", "native_package", "dev.py", "__main__.py"
+}
 
 
 def _bridge_ignore(directory: str, names: list[str]) -> set[str]:

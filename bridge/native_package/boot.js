@@ -1,0 +1,120 @@
+/*
+ * Boot: loading screen, the runtime's subpackages, Pyodide, pygame-ce, the app, main().
+ *
+ * Every step reports progress on the loading screen; any failure replaces it with what went
+ * wrong and what to do. `BeanhopBoot` (global) records each phase's time since game.js started
+ * for tests and the build's figures.
+ */
+'use strict';
+
+var adapter = require('./adapter.js');
+var screen = require('./screen.js');
+var webassembly = require('./webassembly.js');
+var manifest = require('./manifest.js');
+
+var root = typeof GameGlobal !== 'undefined' ? GameGlobal : globalThis;
+
+var START_PY = [
+  'import asyncio, os, sys',
+  'os.chdir(APP_DIR)',
+  'sys.path.insert(0, APP_DIR)',
+  'from game.main import main as _beanhop_main',
+  'from game.options import Options as _BeanhopOptions',
+  'def _beanhop_done(task):',
+  '    if not task.cancelled() and task.exception() is not None:',
+  '        import traceback',
+  '        traceback.print_exception(task.exception())',
+  '_beanhop_task = asyncio.ensure_future(_beanhop_main(_BeanhopOptions(server=SERVER_ORIGIN)))',
+  '_beanhop_task.add_done_callback(_beanhop_done)'
+].join('\n');
+
+function now(status) { return Date.now() - status.startedAt; }
+
+function loadSubpackage(g, name, onProgress) {
+  return new Promise(function (resolve, reject) {
+    var task = g.loadSubpackage({
+      name: name,
+      success: function () { resolve(); },
+      fail: function (res) {
+        reject(new Error('loading the ' + name + ' subpackage failed' + (res && res.errMsg ? ': ' + res.errMsg : '')));
+      }
+    });
+    if (task && typeof task.onProgressUpdate === 'function') {
+      task.onProgressUpdate(function (res) { onProgress(Math.max(0, Math.min(1, (res.progress || 0) / 100))); });
+    }
+  });
+}
+
+function start(startedAt) {
+  var g = root.TTMinis.game;
+  var status = root.BeanhopBoot = {
+    state: 'loading', startedAt: startedAt, phases: {}, error: null, wasm: null, files: adapter.stats
+  };
+  function phase(name) { status.phases[name] = now(status); }
+
+  var canvas = g.createCanvas();
+  var loading = new screen.LoadingScreen(canvas, manifest.width, manifest.height);
+  loading.set(0.02, 'Loading…');
+  phase('canvas');
+
+  adapter.install({ aliases: manifest.aliases });
+  var wasm = webassembly.create(root.TTWebAssembly, manifest);
+  root.WebAssembly = wasm.shim;
+  status.wasm = wasm.stats;
+
+  var fraction = {};
+  function subProgress(name, weight, base) {
+    return function (value) {
+      fraction[name] = value;
+      var total = 0;
+      manifest.subpackages.forEach(function (s) { total += (fraction[s] || 0); });
+      loading.set(base + weight * total / manifest.subpackages.length, 'Downloading the game…');
+    };
+  }
+  var loads = manifest.subpackages.map(function (name) {
+    return loadSubpackage(g, name, subProgress(name, 0.35, 0.03));
+  });
+
+  return Promise.all(loads).then(function () {
+    phase('subpackages');
+    loading.set(0.4, 'Preparing WebAssembly…');
+    return wasm.precompile();
+  }).then(function () {
+    phase('precompiled');
+    loading.set(0.45, 'Starting Python…');
+    return root.loadPyodide({
+      indexURL: adapter.packageUrl(manifest.runtime),
+      lockFileURL: adapter.packageUrl(manifest.lockFile),
+      stdLibURL: adapter.packageUrl(manifest.stdlib),
+      stdout: function (line) { console.log(line); },
+      stderr: function (line) { console.error(line); }
+    });
+  }).then(function (pyodide) {
+    phase('pyodide');
+    root.beanhopPyodide = pyodide;
+    screen.attach(pyodide._module, screen.createElement(g, canvas));
+    loading.set(0.75, 'Loading pygame-ce…');
+    return pyodide.loadPackage(adapter.packageUrl(manifest.wheel)).then(function () { return pyodide; });
+  }).then(function (pyodide) {
+    phase('pygame');
+    loading.set(0.9, 'Unpacking the game…');
+    return adapter.readFile(manifest.app).then(function (buffer) {
+      pyodide.unpackArchive(buffer, 'zip', { extractDir: manifest.appDir });
+      phase('app');
+      loading.set(0.97, 'Starting…');
+      pyodide.globals.set('APP_DIR', manifest.appDir);
+      pyodide.globals.set('SERVER_ORIGIN', manifest.serverOrigin);
+      adapter.uninstall();  // from here on the game sees the runtime's own globals
+      pyodide.runPython(START_PY);
+      phase('main');
+      status.state = 'started';
+    });
+  }).catch(function (error) {
+    console.error(error && error.stack ? error.stack : error);
+    status.state = 'failed';
+    status.error = String(error && error.message ? error.message : error);
+    loading.fail('Bean Hop could not start: ' + status.error + ' Close the game and open it again.');
+  });
+}
+
+module.exports = { start: start };
