@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Literal
+from typing import Any, Literal
 
 Runtime = Literal["native", "pygbag", "pyodide"]
 
@@ -21,3 +21,35 @@ def detect() -> Runtime:
 def is_web() -> bool:
     """True in a browser (pygbag or Pyodide)."""
     return detect() != "native"
+
+
+# The page's loading screen (bridge/web/loading.js, window.BeanhopBoot) waits for the game: it goes
+# away at the first flip and shows the error when main() fails. Off the web these do nothing.
+_started = False
+
+
+def _boot() -> Any:
+    """``window.BeanhopBoot`` in a browser (``js`` is the page's globalThis on both runtimes)."""
+    if not is_web():
+        return None
+    import js
+
+    return getattr(js, "BeanhopBoot", None)
+
+
+def boot_started() -> None:
+    """The game's first frame is on screen: the loading screen goes. Cheap to call every frame."""
+    global _started
+    if _started:
+        return
+    _started = True
+    boot = _boot()
+    if boot is not None:
+        boot.started()
+
+
+def boot_failed(error: BaseException) -> None:
+    """The game could not start or stopped with ``error``: the page says so (and the console)."""
+    boot = _boot()
+    if boot is not None:
+        boot.fail(f"{type(error).__name__}: {error}", "python")

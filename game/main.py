@@ -38,7 +38,14 @@ MAX_DT = 0.1
 
 async def main(options: Options | None = None) -> int:
     """Run the game; returns the exit status (0 when ``--frames`` ran out or the window closed)."""
-    options = options or Options()
+    try:
+        return await _run(options or Options())
+    except Exception as error:  # in a browser the page shows it instead of a black frame
+        runtime.boot_failed(error)
+        raise
+
+
+async def _run(options: Options) -> int:
     where = runtime.detect()
     if options.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -144,6 +151,7 @@ async def _loop(
             manager.draw(screen)
             done = time.perf_counter()
             pygame.display.flip()
+            runtime.boot_started()  # the first frame is up: the loading screen goes
             stats.add((drawn - start) * 1000, (done - drawn) * 1000, manager.name)
             frame += 1
             if options.frames and frame >= options.frames:

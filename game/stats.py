@@ -1,8 +1,15 @@
-"""Frame timings: collected per frame (and per scene), summarised as median / p95 / p99 ms."""
+"""Frame timings: collected per frame (and per scene), summarised as median / p95 / p99 ms.
+
+No ``statistics`` here: pygbag's CPython does not ship it (docs/web.md, the stdlib guard).
+"""
 
 from __future__ import annotations
 
-import statistics
+
+def median(ordered: list[float]) -> float:
+    """The median of an already sorted, non-empty list (the mean of the middle two when even)."""
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -14,7 +21,7 @@ def summary(samples: list[float]) -> dict[str, float]:
     def pick(q: float) -> float:
         return round(ordered[min(n - 1, int(q * n))], 4)
 
-    return {"median": round(statistics.median(ordered), 4), "p95": pick(0.95), "p99": pick(0.99)}
+    return {"median": round(median(ordered), 4), "p95": pick(0.95), "p99": pick(0.99)}
 
 
 class FrameStats:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bridge.build import bytecode, native, page, runtimes
+from bridge.build import bytecode, native, page, runtimes, stdlib
 from bridge.build.options import (
     APP_NAME,
     PYGBAG_VERSION,
@@ -64,8 +64,7 @@ def _copy_bridge_js(options: BuildOptions, out: Path) -> None:
 def _write_static(options: BuildOptions, out: Path, cdn: str, wheel: str) -> None:
     static = out / "static"
     static.mkdir(parents=True, exist_ok=True)
-    names = page.STATIC_FILES + (page.PYODIDE_STATIC_FILES if options.runtime == "pyodide" else ())
-    for name in names:
+    for name in page.static_files(options):
         shutil.copyfile(page.WEB / name, static / name)
     text = page.boot_config_js(options, cdn, wheel=wheel)
     (static / "boot-config.js").write_text(text, encoding="utf-8")
@@ -105,6 +104,7 @@ def _pyodide(options: BuildOptions, app: Path, out: Path) -> str:
     package = runtimes.npm_pyodide(options.npm_cache, options.timeout)
     (out / "static").mkdir(parents=True, exist_ok=True)
     runtimes.copy_pyodide_runtime(package, options.wheel, out, eval_free=options.eval_free)
+    _trim_stdlib(app, out / "runtime" / "python_stdlib.zip", options.timeout)
     if options.bytecode:
         _bytecode(options, package, app, out)
     zip_app(app, out / runtimes.archive_name())
@@ -128,6 +128,16 @@ def _bytecode(options: BuildOptions, package: Path, app: Path, out: Path) -> Non
     )
     modules = bytecode.add_app_bytecode(app, package, cache, timeout)
     _say(f"  {modules} modules of the game")
+
+
+def _trim_stdlib(app: Path, archive: Path, timeout: float) -> None:
+    """Pyodide's python_stdlib.zip cut down to what the app and Pyodide need (bridge.build.stdlib)."""
+    _say("- finding the standard-library modules the app needs (a headless run)")
+    keep = stdlib.pyodide_keep(stdlib.discover(app, timeout))
+    full = archive.stat().st_size
+    kept = stdlib.trim_zip(archive, archive.with_name("trimmed.zip"), keep)
+    archive.with_name("trimmed.zip").replace(archive)
+    _say(f"  python_stdlib.zip: {len(kept)} modules, {full // 1024} KB -> {archive.stat().st_size // 1024} KB")
 
 
 def _sizes(out: Path) -> dict[str, tuple[int, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from bridge.build.options import (
     APP_NAME,
@@ -24,6 +25,22 @@ WEB = Path(__file__).resolve().parent.parent / "web"
 TIKTOK_SDK_URL = "https://developers.tiktok.com/js/minis.js"
 STATIC_FILES = ("page.css", "loading.js")
 PYODIDE_STATIC_FILES = ("keyboard-shim.js", "pyodide-boot.js")
+PYGBAG_STATIC_FILES = ("pygbag-boot.js",)
+
+
+def static_files(options: BuildOptions) -> tuple[str, ...]:
+    """The files of bridge/web that go to the bundle's static/ for this runtime."""
+    extra = PYODIDE_STATIC_FILES if options.runtime == "pyodide" else PYGBAG_STATIC_FILES
+    return STATIC_FILES + extra
+
+
+def package_index(cdn: str) -> str:
+    """pygbag's package index: the folder above its runtime (``…/cdn/`` for ``…/cdn/0.9.3/``).
+
+    It holds ``index-0.9.3-cp312.json`` and the wheels it names; the page hands it to pygbag as
+    PYGPI (static/pygbag-boot.js).
+    """
+    return urljoin(cdn, "../")
 
 
 def _script(src: str) -> str:
@@ -39,7 +56,7 @@ def boot_config(options: BuildOptions, cdn: str, *, wheel: str = "") -> dict[str
         "target": options.target,
         "cdn": cdn,
         "selfContained": options.self_contained,
-        "packageIndex": "runtime/" if options.runtime_dir is not None else "",
+        "packageIndex": package_index(cdn) if not pyodide else "",
         "loadTimeoutMs": options.load_timeout_ms * (2 if pyodide else 1),
         "runtimeBase": "runtime/" if pyodide else "",
         "wheel": wheel,
@@ -52,7 +69,12 @@ def boot_config(options: BuildOptions, cdn: str, *, wheel: str = "") -> dict[str
 
 
 def pygbag_config(cdn: str) -> dict[str, Any]:
-    """pythons.js reads window.config (the default template sets it inline)."""
+    """pythons.js reads window.config (the default template sets it inline).
+
+    ``pydigits`` and ``executable`` are set so that a page URL like ``?python3.13`` cannot pick
+    another interpreter (pythons.js ``auto_conf`` fills them only when unset); ``can_close: 1``
+    leaves the page without pygbag's "Leave site?" prompt (pythons.js ``feat_lifecycle``).
+    """
     return {
         "xtermjs": 0,
         "_sdl2": "canvas",
@@ -60,12 +82,14 @@ def pygbag_config(cdn: str) -> dict[str, Any]:
         "user_canvas_managed": 1,  # the page's CSS places and letterboxes the canvas
         "gui_divider": 1,
         "ume_block": 0,
-        "can_close": 0,
+        "can_close": 1,
         "archive": APP_NAME,
         "gui_debug": 2,
         "cdn": cdn,
         "autorun": 0,
         "PYBUILD": "3.12",
+        "pydigits": "312",
+        "executable": f"{cdn}cpython312/main.js",
         "fb_ar": WIDTH / HEIGHT,
         "fb_width": str(WIDTH),
         "fb_height": str(HEIGHT),
@@ -104,6 +128,7 @@ def _runtime_tags(options: BuildOptions) -> str:
         return "\n".join(tags)
     site = (WEB / "pygbag-site.tmpl").read_text(encoding="utf-8")
     return (
+        _script("static/pygbag-boot.js") + "\n"
         '  <script src="{{cookiecutter.cdn}}pythons.js" type="module" id="site" data-runtime '
         'data-python="python3.12" data-os="snd,gui">\n' + site + "</script>"
     )

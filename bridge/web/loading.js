@@ -1,5 +1,7 @@
 /* Bean Hop loading screen: progress, the "started" handshake, and a clear message when the
- * Python runtime cannot be loaded (instead of a page stuck on "loading").
+ * Python runtime cannot be loaded or the game fails (instead of a page stuck on "loading" or a
+ * black frame). The game calls started() after its first frame and fail(error, "python") when it
+ * cannot start (bridge/runtime.py boot_started / boot_failed).
  * Configuration comes from boot-config.js (window.BEANHOP_BOOT), written by the build. */
 (function () {
   "use strict";
@@ -18,6 +20,7 @@
     if (bar && typeof fraction === "number") {
       bar.max = 100;
       bar.value = Math.max(0, Math.min(100, Math.round(fraction * 100)));
+      bar.hidden = false;  // pygbag hides it on status text without a count (pythons.js setStatus)
     }
     if (text) {
       var status = byId("status");
@@ -26,7 +29,7 @@
   }
 
   function started() {
-    if (state.started) return;
+    if (state.started || state.failed) return;
     state.started = true;
     clearInterval(state.timer);
     var box = byId("loading");
@@ -43,15 +46,7 @@
     return node;
   }
 
-  function fail(reason) {
-    if (state.started || state.failed) return;
-    state.failed = true;
-    clearInterval(state.timer);
-    var box = byId("load-error");
-    if (!box) return;
-    box.textContent = "";
-    addLine(box, "strong", "The game could not start.");
-    addLine(box, "div", reason);
+  function runtimeHint(box) {
     if (config.runtime === "pygbag" && !config.selfContained) {
       addLine(box, "div", "The Python runtime comes from pygbag's CDN (" + config.cdn +
         "), which this browser cannot reach. Build a bundle that needs no CDN:");
@@ -61,9 +56,30 @@
     } else {
       addLine(box, "div", "Check the browser console, then rebuild with python -m bridge.build.");
     }
+  }
+
+  // source "python": the runtime runs and the game raised (its traceback is in the console); it
+  // may come after the first frame, so the screen comes back over a stopped game.
+  function fail(reason, source) {
+    var python = source === "python";
+    if (state.failed || (state.started && !python)) return;
+    state.failed = true;
+    clearInterval(state.timer);
+    var box = byId("load-error");
+    if (!box) return;
+    box.textContent = "";
+    addLine(box, "strong", python ? "The game stopped with an error." : "The game could not start.");
+    addLine(box, "div", reason);
+    if (python) {
+      addLine(box, "div", "The details are in the browser console. Reload the page to try again.");
+    } else {
+      runtimeHint(box);
+    }
     box.hidden = false;
+    var loading = byId("loading");
+    if (loading) loading.hidden = false;
     var status = byId("status");
-    if (status) status.textContent = "Loading failed";
+    if (status) status.textContent = python ? "Stopped" : "Loading failed";
     document.body.classList.add("load-failed");
   }
 
@@ -76,8 +92,9 @@
     }
   }, true);
 
-  // The timeout counts from the last sign of progress (pygbag writes #status and #progress
-  // itself), so a slow but moving download is not mistaken for a dead one.
+  // The timeout counts from the last sign of progress (the runtimes and the page's Python write
+  // #status and #progress), until the game's first frame, so a slow but moving download is not
+  // mistaken for a dead one and a game that never draws is.
   var lastSeen = "";
   var lastChange = Date.now();
   state.timer = setInterval(function () {
@@ -104,7 +121,7 @@
     started: started,
     fail: fail,
     get state() {
-      return state.started ? "started" : state.failed ? "failed" : "loading";
+      return state.started && !state.failed ? "started" : state.failed ? "failed" : "loading";
     },
   };
 })();

@@ -76,7 +76,7 @@
     console.log("Bean Hop boot (ms since navigation): " + phases.map(function (p) {
       return p.name + " " + Math.round(p.ms);
     }).join(", "));
-    boot.started();
+    // The loading screen stays until the game's first frame (bridge.runtime.boot_started).
   }
 
   start().catch(function (error) {

@@ -8,7 +8,7 @@ import pygame
 
 from game.assets import INK, TEAL, WHITE
 from game.render import SKINS
-from game.scenes.base import Scene
+from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import quietly
 from game.ui import Button, centered
 from game.world import WIDTH
@@ -87,6 +87,8 @@ class ProfileScene(Scene):
         super().update(dt)
         if self.frames % 30 == 0:  # the inventory may have arrived meanwhile
             self._layout()
+        if self.ctx.autoplay and self.frames == AUTOPLAY_WAIT:
+            self.on_button("back")
 
     def draw(self, surface: pygame.Surface) -> None:
         a, p, r = self.ctx.assets, self.ctx.painter, self.ctx.renderer

@@ -130,7 +130,7 @@ class ResultsScene(Scene):
             self.double = None
             self._refresh_buttons()
         if self.ctx.autoplay and self.frames == AUTOPLAY_WAIT:
-            self.on_button("again")
+            self.on_button("shop" if self.ctx.runs == 1 else "again")  # the shop once, then play
 
     def draw(self, surface: pygame.Surface) -> None:
         a, p = self.ctx.assets, self.ctx.painter

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pygame
 
 from game.assets import CORAL, CREAM, INK, TEAL, WHITE
-from game.scenes.base import Scene
+from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import Job, Purchase
 from game.ui import Button, centered
 from game.world import HEIGHT, WIDTH
@@ -135,6 +135,8 @@ class ShopScene(Scene):
             self.coin_job, changed = None, True
         if changed or (self.purchase is not None and self.frames % 10 == 0):
             self._layout()
+        if self.ctx.autoplay and self.frames == AUTOPLAY_WAIT:
+            self.on_button("back")
 
     @property
     def status(self) -> str:

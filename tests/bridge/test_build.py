@@ -16,6 +16,7 @@ import pytest
 from bridge.build import BuildError, BuildOptions, build
 from bridge.build.options import PYGBAG_VERSION, PYODIDE_VERSION
 from bridge.build.runtimes import PYGBAG_RUNTIME_FILES, PYODIDE_FILES
+from bridge.build.stage import main_py as main_py_text
 from bridge.check import check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,8 @@ def make_project(root: Path) -> Path:
     (root / "game").mkdir(parents=True)
     (root / "game" / "__init__.py").write_text('"""game"""\n')
     (root / "game" / "main.py").write_text("async def main(options=None):\n    return None\n")
+    # The entry the stdlib discovery runs headless (bridge/build/stage.py DISCOVERY_ENTRY).
+    (root / "game" / "__main__.py").write_text("import json\n\ndef run(argv):\n    return 0\n")
     (root / "game" / "__pycache__").mkdir()
     (root / "game" / "__pycache__" / "main.cpython-311.pyc").write_bytes(b"junk")
     (root / "assets" / "sprites").mkdir(parents=True)
@@ -61,6 +64,13 @@ def fake_pygbag_runtime(directory: Path) -> Path:
     return directory
 
 
+# A few members of Pyodide's python_stdlib.zip: the build keeps what the app and Pyodide need.
+FAKE_STDLIB = (
+    "os.py", "json/__init__.py", "json/decoder.py", "statistics.py", "this.py",
+    "pyodide/__init__.py", "_pyodide/__init__.py", "encodings/__init__.py", "encodings/utf_8.py",
+)  # fmt: skip
+
+
 def fake_npm_cache(cache: Path) -> Path:
     """A Pyodide 'already installed' in the build's npm cache, with eval sites to splice."""
     package = cache / f"pyodide-{PYODIDE_VERSION}" / "node_modules" / "pyodide"
@@ -68,6 +78,9 @@ def fake_npm_cache(cache: Path) -> Path:
     for name in PYODIDE_FILES:
         (package / name).write_text(f"/* {name} */\n")
     (package / "pyodide.asm.js").write_text(fake_runtime_js())
+    with zipfile.ZipFile(package / "python_stdlib.zip", "w") as stdlib:
+        for member in FAKE_STDLIB:
+            stdlib.writestr(member, f"# {member}\n" + "x = 1\n" * 200)
     return cache
 
 
@@ -113,7 +126,7 @@ def test_real_bundles_hold_the_page_the_game_and_its_assets(bundles: dict[str, P
         assert "js/ttbridge.js" in scripts
         assert ("js/ttminis-sim.js" in scripts) == (mode == "dev")
         assert (web / "js" / "ttminis-sim.js").exists() == (mode == "dev")
-        assert scripts[-1] == "http://127.0.0.1:9/cdn/pythons.js"
+        assert scripts[-2:] == ["static/pygbag-boot.js", "http://127.0.0.1:9/cdn/pythons.js"]
         assert 'id="canvas"' in html and 'id="loading"' in html and 'id="progress"' in html
         assert ('id="tt-sim-panel"' in html) == (mode == "dev")
         assert "minis.js" not in html and "{{cookiecutter" not in html
@@ -123,8 +136,7 @@ def test_real_bundles_hold_the_page_the_game_and_its_assets(bundles: dict[str, P
         with zipfile.ZipFile(web / "beanhop.apk") as apk:
             names = set(apk.namelist())
             main_py = apk.read("assets/main.py").decode()
-        assert main_py.rstrip().endswith("asyncio.run(main())")
-        assert "from game.main import main" in main_py
+        assert main_py == main_py_text()
         assert "assets/game/main.py" in names and "assets/bridge/__init__.py" in names
         assets = {
             p.relative_to(ROOT).as_posix() for p in (ROOT / "assets").rglob("*") if p.is_file()
@@ -154,6 +166,12 @@ def test_stand_in_project_staging(tmp_path: Path) -> None:
     assert set(result.sizes) >= {"index.html", "beanhop.apk", "static/boot-config.js"}
     boot = (tmp_path / "web" / "static" / "boot-config.js").read_text()
     assert '"mode": "release"' in boot and '"user_canvas_managed": 1' in boot
+    config = json.loads(boot.split("window.config = ", 1)[1].rstrip().rstrip(";"))
+    cdn = "https://pygame-web.github.io/cdn/0.9.3/"
+    assert config["cdn"] == cdn and config["can_close"] == 1  # no "Leave site?" prompt
+    assert config["pydigits"] == "312" and config["executable"] == cdn + "cpython312/main.js"
+    assert '"packageIndex": "https://pygame-web.github.io/cdn/"' in boot  # PYGPI
+    assert (tmp_path / "web" / "static" / "pygbag-boot.js").is_file()
 
 
 def test_a_missing_game_is_a_clear_error(tmp_path: Path) -> None:
@@ -204,6 +222,7 @@ def test_runtime_dir_makes_a_self_contained_tiktok_bundle(tmp_path: Path) -> Non
     assert "ttminis-sim.js" not in scripts and not (web / "js" / "ttminis-sim.js").exists()
     boot = (web / "static" / "boot-config.js").read_text()
     assert '"packageIndex": "runtime/"' in boot and '"selfContained": true' in boot
+    assert f'"executable": "runtime/{PYGBAG_VERSION}/cpython312/main.js"' in boot
     config = json.loads((web / "minigame.config.json").read_text())
     assert config["orientation"] == "portrait"
     assert config["trustedDomains"] == ["https://api.beanhop.example"]
@@ -283,6 +302,13 @@ def test_pyodide_eval_free_bundle(tmp_path: Path) -> None:
     assert "eval(" not in asm and "ASM_CONSTS[start]=__beanhopEmAsm(func)" in asm
     with zipfile.ZipFile(web / "beanhop.zip") as archive:
         assert {"main.py", "game/main.py", "assets/sprites/bean.png"} <= set(archive.namelist())
+        assert not [n for n in archive.namelist() if "__pycache__" in n]  # the discovery ran it
+    with zipfile.ZipFile(web / "runtime" / "python_stdlib.zip") as stdlib:
+        kept = set(stdlib.namelist())
+    # The app's json (game/__main__.py imports it), Pyodide's own packages, the codecs; not the
+    # rest (os is frozen into the interpreter: its source is not read).
+    assert kept == {"json/__init__.py", "json/decoder.py", "pyodide/__init__.py",
+                    "_pyodide/__init__.py", "encodings/__init__.py", "encodings/utf_8.py"}  # fmt: skip
     assert asm.count("=> {") >= len(ASM_BODIES) and "package rules (navigation)" in asm
     assert check(web).ok, [str(v) for v in check(web).violations]
 

@@ -108,11 +108,22 @@ def tap(page: Any, x: float, y: float) -> None:
     page.mouse.click(box["x"] + x * box["width"] / GAME_W, box["y"] + y * box["height"] / GAME_H)
 
 
+# Whether the canvas held a frame when the loading screen was told to go (the game's first flip).
+DRAWN_AT_START = (
+    "Object.defineProperty(window, 'BeanhopBoot', { configurable: true, set(boot) {"
+    " const started = boot.started; boot.started = () => { window.drawnAtStart = document"
+    ".getElementById('canvas').getContext('2d').getImageData(180, 320, 1, 1).data[3] > 0;"
+    " started(); }; Object.defineProperty(window, 'BeanhopBoot', { value: boot, writable: true });"
+    " } });"
+)
+
+
 def boot(page: Any, url: str) -> float:
     """Loads the page; returns the time from navigation to the first drawn frame (ms)."""
     page.goto(url)
     page.wait_for_function("() => window.BeanhopBoot.state !== 'loading'", timeout=90_000)
     assert page.evaluate("() => window.BeanhopBoot.state") == "started"
+    assert page.evaluate("() => window.drawnAtStart") is True, "started before the first frame"
     page.wait_for_function(
         "() => document.getElementById('canvas').getContext('2d')"
         ".getImageData(180, 320, 1, 1).data[3] > 0",
@@ -164,6 +175,7 @@ def page(browser: Any) -> Iterator[Any]:
     page.csp = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     page.on("console", lambda m: page.csp.append(m.text) if "Content Security" in m.text else None)
+    page.add_init_script(DRAWN_AT_START)
     yield page
     context.close()
 

@@ -49,3 +49,34 @@ def test_importing_the_bridge_loads_nothing_heavy() -> None:
     code = "import sys, bridge, bridge.transports; print(sorted(m for m in ('httpx', 'pygame', 'fastapi') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+class _Boot:
+    """window.BeanhopBoot as loading.js defines it, recording the calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, ...]] = []
+
+    def started(self) -> None:
+        self.calls.append(("started",))
+
+    def fail(self, reason: str, source: str) -> None:
+        self.calls.append(("fail", reason, source))
+
+
+def test_boot_calls_reach_the_page_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    boot = _Boot()
+    monkeypatch.setitem(sys.modules, "js", types.SimpleNamespace(BeanhopBoot=boot))
+    monkeypatch.setattr(runtime, "detect", lambda: "pygbag")
+    monkeypatch.setattr(runtime, "_started", False)
+    for _ in range(3):  # the game calls it after every flip
+        runtime.boot_started()
+    runtime.boot_failed(ValueError("no display"))
+    assert boot.calls == [("started",), ("fail", "ValueError: no display", "python")]
+
+
+def test_boot_calls_do_nothing_natively(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "js", None)  # importing js would fail
+    monkeypatch.setattr(runtime, "_started", False)
+    runtime.boot_started()
+    runtime.boot_failed(RuntimeError("x"))

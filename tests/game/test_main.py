@@ -154,3 +154,46 @@ def test_a_bad_simulator_setting_is_a_clear_error() -> None:
     )  # fmt: skip
     assert env_done.returncode == 2
     assert "BEANHOP_SIM_AD" in env_done.stderr and "Traceback" not in env_done.stderr
+
+
+async def test_the_page_hears_of_the_first_flip_and_of_a_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """bridge.runtime.boot_started after the first flip (not before); boot_failed on an error."""
+    from bridge import runtime
+
+    events: list[str] = []
+    flip = pygame.display.flip
+    monkeypatch.setattr(pygame.display, "flip", lambda: (events.append("flip"), flip())[1])
+    monkeypatch.setattr(runtime, "boot_started", lambda: events.append("started"))
+    monkeypatch.setattr(runtime, "boot_failed", lambda error: events.append(f"failed {error}"))
+    assert await main(Options(headless=True, frames=3, seed=1)) == 0
+    assert events[:2] == ["flip", "started"] and events.count("flip") == 3
+
+    events.clear()
+
+    def no_display(*args: object, **kwargs: object) -> None:
+        raise pygame.error("no display here")
+
+    monkeypatch.setattr(pygame.display, "set_mode", no_display)
+    with pytest.raises(pygame.error):
+        await main(Options(headless=True, frames=3, seed=1))
+    assert events == ["failed no display here"]
+
+
+async def test_the_stdlib_discovery_run_visits_every_scene(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bridge.build.stdlib watches this headless run: it must reach each scene's code."""
+    from bridge.build.stage import DISCOVERY_ARGV
+    from game.scenes.base import SceneManager
+
+    managers: list[SceneManager] = []
+    init = SceneManager.__init__
+
+    def spy(self: SceneManager, *args: object, **kwargs: object) -> None:
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+        managers.append(self)
+
+    monkeypatch.setattr(SceneManager, "__init__", spy)
+    assert await main(parse(list(DISCOVERY_ARGV))) == 0
+    visited = set(managers[0].history)
+    assert visited >= {"title", "play", "gameover", "results", "shop", "profile"}, visited
