@@ -21,7 +21,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from bridge.build import bytecode, precompiled
+from bridge.build import bytecode, precompiled, stdlib
 from bridge.build.compress import brotli_cached
 from bridge.build.emasm import EmAsmError, splice_runtime, wheel_sources
 from bridge.build.options import APP_NAME, HEIGHT, WIDTH, BuildError, BuildOptions
@@ -66,7 +66,7 @@ def assemble(options: BuildOptions, app: Path, out: Path) -> None:
         (out / name / "game.js").write_text(SUBPACKAGE_JS[name], encoding="utf-8")
     runtime_js = _runtime(options, pyodide, out)
     table = precompiled.table(runtime_js, [(pyodide / "pyodide.asm.wasm").read_bytes(), side_module])
-    _python(options, pyodide, wheel, side_module, table, out)
+    _python(options, pyodide, wheel, side_module, table, app, out)
     _app(options, pyodide, app, out)
     for name in MAIN_JS:
         shutil.copyfile(PACKAGE_JS / name, out / name)
@@ -118,13 +118,16 @@ def _python(
     wheel: bytes,
     side_module: bytes,
     table: list[precompiled.Precompiled],
+    app: Path,
     out: Path,
 ) -> None:
     """python/: the standard library, pygame-ce's wheel with a stub module, wasm files."""
     assert options.wheel is not None
     target = out / "python"
-    say("- python/: the standard library, pygame-ce (its side module as brotli), wasm modules")
-    shutil.copyfile(pyodide / "python_stdlib.zip", target / "python_stdlib.zip")
+    say("- python/: the standard library the app needs (a headless run finds it), pygame-ce")
+    keep = stdlib.pyodide_keep(stdlib.discover(app, options.timeout))
+    kept = stdlib.trim_zip(pyodide / "python_stdlib.zip", target / "python_stdlib.zip", keep)
+    say(f"  python_stdlib.zip: {len(kept)} modules")
     (target / options.wheel.name).write_bytes(_stub_wheel(wheel, first_section(side_module)))
     (target / "pygame-base.wasm.br").write_bytes(brotli_cached(side_module, options.npm_cache))
     (target / "fn").mkdir()

@@ -3,7 +3,8 @@
  *
  * Every step reports progress on the loading screen; any failure replaces it with what went
  * wrong and what to do. `BeanhopBoot` (global) records each phase's time since game.js started
- * for tests and the build's figures.
+ * (`phases`), for tests and the figures; the game calls `started()` after its first frame
+ * (bridge.runtime.boot_started: the phase `frame`) and `fail(reason)` when main() fails.
  */
 'use strict';
 
@@ -48,9 +49,19 @@ function loadSubpackage(g, name, onProgress) {
 function start(startedAt) {
   var g = root.TTMinis.game;
   var status = root.BeanhopBoot = {
-    state: 'loading', startedAt: startedAt, phases: {}, error: null, wasm: null, files: adapter.stats
+    state: 'loading', startedAt: startedAt, phases: {}, error: null, wasm: null, files: adapter.stats,
+    started: function () {
+      phase('frame');
+      status.state = 'running';
+    },
+    fail: function (reason) { failed(reason); }
   };
   function phase(name) { status.phases[name] = now(status); }
+  function failed(reason) {
+    status.state = 'failed';
+    status.error = String(reason);
+    loading.fail('Bean Hop could not start: ' + status.error + ' Close the game and open it again.');
+  }
 
   var canvas = g.createCanvas();
   var loading = new screen.LoadingScreen(canvas, manifest.width, manifest.height);
@@ -107,13 +118,11 @@ function start(startedAt) {
       adapter.uninstall();  // from here on the game sees the runtime's own globals
       pyodide.runPython(START_PY);
       phase('main');
-      status.state = 'started';
+      status.state = 'starting';
     });
   }).catch(function (error) {
     console.error(error && error.stack ? error.stack : error);
-    status.state = 'failed';
-    status.error = String(error && error.message ? error.message : error);
-    loading.fail('Bean Hop could not start: ' + status.error + ' Close the game and open it again.');
+    failed(error && error.message ? error.message : error);
   });
 }
 
