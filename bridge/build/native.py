@@ -176,6 +176,7 @@ def _app(options: BuildOptions, pyodide: Path, app: Path, out: Path) -> None:
 def _manifest_js(options: BuildOptions, stub: bytes, table: list[precompiled.Precompiled]) -> str:
     assert options.wheel is not None
     manifest = {
+        "dev": options.dev,
         "width": WIDTH,
         "height": HEIGHT,
         "serverOrigin": (options.server_origin or "").rstrip("/"),

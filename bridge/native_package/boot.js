@@ -19,15 +19,31 @@ var START_PY = [
   'import asyncio, os, sys',
   'os.chdir(APP_DIR)',
   'sys.path.insert(0, APP_DIR)',
+  'import dataclasses',
   'from game.main import main as _beanhop_main',
-  'from game.options import Options as _BeanhopOptions',
+  'from game.options import from_query as _beanhop_options',
   'def _beanhop_done(task):',
   '    if not task.cancelled() and task.exception() is not None:',
   '        import traceback',
   '        traceback.print_exception(task.exception())',
-  '_beanhop_task = asyncio.ensure_future(_beanhop_main(_BeanhopOptions(server=SERVER_ORIGIN)))',
+  '_beanhop_options = dataclasses.replace(_beanhop_options(QUERY), server=SERVER_ORIGIN)',
+  '_beanhop_task = asyncio.ensure_future(_beanhop_main(_beanhop_options))',
   '_beanhop_task.add_done_callback(_beanhop_done)'
 ].join('\n');
+
+/* The launch options' query as a query string (development packages take the game's options from
+ * it, like the web page's URL: autoplay, tour, seed, frames). */
+function launchQuery(g) {
+  var query = {};
+  try {
+    query = (g.getLaunchOptionsSync() || {}).query || {};
+  } catch (e) {
+    query = {};
+  }
+  return Object.keys(query).map(function (key) {
+    return encodeURIComponent(key) + '=' + encodeURIComponent(String(query[key]));
+  }).join('&');
+}
 
 function now(status) { return Date.now() - status.startedAt; }
 
@@ -115,6 +131,7 @@ function start(startedAt) {
       loading.set(0.97, 'Starting…');
       pyodide.globals.set('APP_DIR', manifest.appDir);
       pyodide.globals.set('SERVER_ORIGIN', manifest.serverOrigin);
+      pyodide.globals.set('QUERY', manifest.dev ? launchQuery(g) : '');
       adapter.uninstall();  // from here on the game sees the runtime's own globals
       pyodide.runPython(START_PY);
       phase('main');
