@@ -9,13 +9,17 @@
  *   TTAudio.pause(name) / resume(name)  the music while the game is muted or hidden
  *   TTAudio.stopAll()                   everything stops (the app is closing)
  *
- * One audio context per named sound, made once. Plain script, synchronous calls with plain
+ * One audio context per named sound, made once. While the app is hidden (onHide .. onShow) what
+ * was playing is paused here and resumed after: the game's own loop does not run then (no
+ * animation frames), so it cannot mute in time. Plain script, synchronous calls with plain
  * arguments (the game calls them during its frame), no DOM, no eval.
  */
 (function (root) {
   'use strict';
 
   var sounds = {};
+  var pausedByHide = [];
+  var lifecycle = false;
 
   function game() {
     var t = root.TTMinis;
@@ -32,9 +36,29 @@
     return isFinite(v) ? Math.max(0, Math.min(1, v)) : 1;
   }
 
+  function onHide() {
+    pausedByHide = Object.keys(sounds).filter(function (name) { return sounds[name].paused === false; });
+    pausedByHide.forEach(function (name) { call(name, function (ctx) { ctx.pause(); }); });
+  }
+
+  function onShow() {
+    var names = pausedByHide;
+    pausedByHide = [];
+    names.forEach(function (name) { call(name, function (ctx) { ctx.play(); }); });
+  }
+
+  function attachLifecycle() {
+    var g = game();
+    if (lifecycle || typeof g.onHide !== 'function' || typeof g.onShow !== 'function') { return; }
+    g.onHide(onHide);
+    g.onShow(onShow);
+    lifecycle = true;
+  }
+
   function load(name, src, loop) {
     if (sounds[name]) { return true; }
     if (!available()) { return false; }
+    attachLifecycle();
     try {
       var ctx = game().createInnerAudioContext();
       ctx.src = String(src);
