@@ -6,7 +6,7 @@ import math
 
 import pygame
 
-from game.assets import GOLD, INK, WHITE, Assets
+from game.assets import GOLD, INK, WHITE, Assets, rle
 from game.world import HEIGHT, PLATFORM_WIDTH, WIDTH, Kind, World
 
 SKINS = ("classic", "golden", "mint", "cocoa", "sprout")
@@ -30,9 +30,12 @@ class Renderer:
         self.coins = [
             _squeezed(coin, abs(math.cos(i * math.pi / COIN_FRAMES))) for i in range(COIN_FRAMES)
         ]
-        self.hud_coin = pygame.transform.smoothscale(img("ui/coin.png"), (26, 26))
+        self.hud_coin = rle(pygame.transform.smoothscale(img("ui/coin.png"), (26, 26)))
         self._beans: dict[tuple[str, int, int], pygame.Surface] = {}
         self._flame = _flame()
+        self._camera_seen: float | None = None  # the last camera_y drawn
+        self._still: pygame.Surface | None = None  # the background at a camera that stayed put
+        self._still_at: float | None = None
 
     def bean(self, skin: str, facing: int = 1, pose: int = 0) -> pygame.Surface:
         """The bean sprite: pose -1 squashed (landing), 0 normal, 1 stretched (rising)."""
@@ -46,7 +49,7 @@ class Renderer:
             surf = pygame.transform.smoothscale(base, size)
             if facing < 0:
                 surf = pygame.transform.flip(surf, True, False)
-            self._beans[key] = surf
+            self._beans[key] = rle(surf)
         return surf
 
     # ---- the world --------------------------------------------------------------------------
@@ -92,6 +95,20 @@ class Renderer:
             surface.blit(img, rect.move(-WIDTH, 0))
 
     def draw_background(self, surface: pygame.Surface, camera_y: float) -> None:
+        """Sky, clouds and ground at ``camera_y``. Once the camera stays put for a second frame
+        (every menu, a bean falling back down) one cached opaque copy replaces the six blits."""
+        if camera_y != self._camera_seen:  # moving: straight onto the surface, nothing kept
+            self._camera_seen = camera_y
+            self._compose_background(surface, camera_y)
+            return
+        if self._still is None or self._still.get_size() != surface.get_size():
+            self._still, self._still_at = pygame.Surface(surface.get_size(), 0, surface), None
+        if self._still_at != camera_y:
+            self._compose_background(self._still, camera_y)
+            self._still_at = camera_y
+        surface.blit(self._still, (0, 0))
+
+    def _compose_background(self, surface: pygame.Surface, camera_y: float) -> None:
         surface.blit(self.sky, (0, 0))
         for layer, speed in ((self.far, 0.15), (self.near, 0.4)):
             offset = int(camera_y * speed) % HEIGHT
@@ -116,7 +133,7 @@ class Renderer:
 
 def _squeezed(img: pygame.Surface, fraction: float) -> pygame.Surface:
     w, h = img.get_size()
-    return pygame.transform.smoothscale(img, (max(2, int(w * fraction)), h))
+    return rle(pygame.transform.smoothscale(img, (max(2, int(w * fraction)), h)))
 
 
 def _flame() -> list[pygame.Surface]:
@@ -125,5 +142,5 @@ def _flame() -> list[pygame.Surface]:
         s = pygame.Surface((20, length), pygame.SRCALPHA)
         pygame.draw.ellipse(s, (255, 150, 60), (2, 0, 16, length))
         pygame.draw.ellipse(s, (255, 230, 120), (6, 0, 8, length * 2 // 3))
-        frames.append(s)
+        frames.append(rle(s))
     return frames

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pygame
 
-from game.assets import CORAL, CREAM, GOLD, GREY, INK, SHADOW, TEAL, WHITE, Assets, Color
+from game.assets import CORAL, CREAM, GOLD, GREY, INK, SHADOW, TEAL, WHITE, Assets, Color, rle
 
 STYLES: dict[str, tuple[Color, Color]] = {  # face, label
     "primary": (CORAL, WHITE),
@@ -37,12 +38,14 @@ class Painter:
     def __init__(self, assets: Assets) -> None:
         self.assets = assets
         self._cache: dict[tuple[object, ...], pygame.Surface] = {}
+        self._frozen: pygame.Surface | None = None
+        self._frozen_by: tuple[object, tuple[object, ...]] | None = None
 
     def button(self, surface: pygame.Surface, b: Button, pressed: bool = False) -> None:
         key = ("button", b.label, b.icon, b.style, b.enabled, b.rect.size, b.size)
         img = self._cache.get(key)
         if img is None:
-            img = self._render_button(b)
+            img = rle(self._render_button(b))
             self._cache[key] = img
         surface.blit(img, b.rect.move(0, 3 if pressed else 0))
 
@@ -81,7 +84,7 @@ class Painter:
             pygame.draw.rect(img, (*SHADOW, 90), (0, 8, w, h), border_radius=24)
             pygame.draw.rect(img, color, (0, 0, w, h), border_radius=24)
             pygame.draw.rect(img, _darker(color), (0, 0, w, h), width=3, border_radius=24)
-            self._cache[key] = img
+            self._cache[key] = img = rle(img)
         surface.blit(img, rect)
 
     def dim(self, surface: pygame.Surface, alpha: int = 140) -> None:
@@ -93,6 +96,27 @@ class Painter:
             img.set_alpha(alpha)
             self._cache[key] = img
         surface.blit(img, (0, 0))
+
+    def frozen(
+        self,
+        surface: pygame.Surface,
+        owner: object,
+        key: tuple[object, ...],
+        compose: Callable[[pygame.Surface], None],
+    ) -> None:
+        """Blit a full-screen picture that only changes with ``owner`` (compared by identity) and
+        ``key`` (by value), e.g. a finished run under a dim: ``compose`` draws it once into an
+        opaque surface, and each frame costs one copy instead of the world's blits and a
+        full-screen blend. One picture is kept: the scene on screen is the only one drawing."""
+        size = surface.get_size()
+        if self._frozen is None or self._frozen.get_size() != size:
+            self._frozen, self._frozen_by = pygame.Surface(size, 0, surface), None
+        by = self._frozen_by
+        if by is None or by[0] is not owner or by[1] != key:
+            self._frozen_by = None  # until compose has finished
+            compose(self._frozen)
+            self._frozen_by = (owner, key)
+        surface.blit(self._frozen, (0, 0))
 
     def bar(self, surface: pygame.Surface, rect: pygame.Rect, fraction: float) -> None:
         pygame.draw.rect(surface, (214, 216, 230), rect, border_radius=rect.height // 2)

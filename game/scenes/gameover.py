@@ -113,6 +113,17 @@ class GameOverScene(Scene):
         self.go("play", world=self.world)
 
     def draw(self, surface: pygame.Surface) -> None:
+        world = self.world
+        key = (self.name, world.ticks, world.score, world.revived, self.skin)
+        self.ctx.painter.frozen(surface, world, key, self._draw_frozen)
+        self.draw_buttons(surface)
+        if self.message:
+            a = self.ctx.assets
+            for i, line in enumerate(a.wrapped(self.message, 22, WIDTH - 70, INK)):
+                centered(surface, line, 590 + i * 24)
+
+    def _draw_frozen(self, surface: pygame.Surface) -> None:
+        """The finished run under a dim and the panel: drawn once, not every frame."""
         a, p = self.ctx.assets, self.ctx.painter
         self.ctx.renderer.draw_world(surface, self.world, self.skin)
         p.dim(surface, 160)
@@ -124,7 +135,3 @@ class GameOverScene(Scene):
             centered(surface, a.text("Revive used for this run", 22, (120, 124, 150)), 305)
         else:
             centered(surface, a.text("Keep going? One revive per run", 22, TEAL), 305)
-        self.draw_buttons(surface)
-        if self.message:
-            for i, line in enumerate(a.wrapped(self.message, 22, WIDTH - 70, INK)):
-                centered(surface, line, 590 + i * 24)

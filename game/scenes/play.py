@@ -7,7 +7,7 @@ from typing import Any
 import pygame
 
 from bridge.results import BridgeEvent
-from game.assets import GOLD, SHADOW, WHITE
+from game.assets import GOLD, SHADOW, WHITE, rle
 from game.bot import Bot
 from game.effects import Effects
 from game.scenes.base import Scene
@@ -146,7 +146,7 @@ def _hint_card(text: pygame.Surface) -> pygame.Surface:
         tip = [(x + 10 * d, h // 2), (x - 6 * d, h // 2 - 11), (x - 6 * d, h // 2 + 11)]
         pygame.draw.polygon(card, GOLD, tip)
     card.blit(text, text.get_rect(center=(w // 2, h // 2)))
-    return card
+    return rle(card)
 
 
 class PauseScene(Scene):
@@ -202,16 +202,19 @@ class PauseScene(Scene):
             self.go("play", world=self.world)
 
     def draw(self, surface: pygame.Surface) -> None:
-        r = self.ctx.renderer
+        world = self.world
+        key = (self.name, world.ticks, world.score, world.revived, self.skin)
+        self.ctx.painter.frozen(surface, world, key, self._draw_frozen)
+        self.draw_buttons(surface)
+
+    def _draw_frozen(self, surface: pygame.Surface) -> None:
+        """The paused run under a dim and the panel: drawn once, not every frame."""
+        r, p, a = self.ctx.renderer, self.ctx.painter, self.ctx.assets
         r.draw_world(surface, self.world, self.skin)
         r.draw_hud(surface, self.world)
-        p = self.ctx.painter
         p.dim(surface)
         p.panel(surface, pygame.Rect(30, 180, WIDTH - 60, 360))
-        centered(surface, self.ctx.assets.text("Paused", 52), 235)
+        centered(surface, a.text("Paused", 52), 235)
         hint = "Tap Resume when you are ready"
-        centered(surface, self.ctx.assets.text(hint, 20, (110, 114, 140)), 272)
-        self.draw_buttons(surface)
-        centered(
-            surface, self.ctx.assets.outlined(f"Score {self.world.score}", 30, WHITE), HEIGHT - 80
-        )
+        centered(surface, a.text(hint, 20, (110, 114, 140)), 272)
+        centered(surface, a.outlined(f"Score {self.world.score}", 30, WHITE), HEIGHT - 80)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pygame
 
-from game.assets import INK, TEAL, WHITE
+from game.assets import INK, TEAL, WHITE, rle
 from game.render import SKINS
 from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import quietly
@@ -98,7 +98,8 @@ class ProfileScene(Scene):
         p.panel(surface, pygame.Rect(14, 80, WIDTH - 28, 200))
         bean = self._big.get(self.skin)
         if bean is None:
-            bean = self._big[self.skin] = pygame.transform.smoothscale(r.bean(self.skin), (76, 88))
+            big = pygame.transform.smoothscale(r.bean(self.skin), (76, 88))
+            bean = self._big[self.skin] = rle(big)
         surface.blit(bean, (34, 100))
         surface.blit(a.text(services.display_name, 32), (128, 104))
         state = "Signed in" if services.online else "Guest (saved on this device)"

@@ -133,11 +133,9 @@ class ResultsScene(Scene):
             self.on_button("shop" if self.ctx.runs == 1 else "again")  # the shop once, then play
 
     def draw(self, surface: pygame.Surface) -> None:
-        a, p = self.ctx.assets, self.ctx.painter
-        self.ctx.renderer.draw_background(surface, self.world.camera_y)
-        p.dim(surface, 90)
-        p.panel(surface, pygame.Rect(24, 60, WIDTH - 48, 550))
-        centered(surface, a.outlined("Results", 50, GOLD), 108)
+        a = self.ctx.assets
+        key = (self.name, self.world.camera_y)
+        self.ctx.painter.frozen(surface, self.world, key, self._draw_frozen)
         centered(surface, a.text("SCORE", 22, (120, 124, 150)), 160)
         centered(surface, a.text(str(self.world.score), 72), 204)
         best = max(self.ctx.services.best_score, self.world.score)
@@ -154,3 +152,11 @@ class ResultsScene(Scene):
         self.draw_buttons(surface)
         if self.record is not None:
             centered(surface, a.text("Saving…", 20, WHITE), HEIGHT - 16)
+
+    def _draw_frozen(self, surface: pygame.Surface) -> None:
+        """The sky where the run ended under a dim and the panel: drawn once, not every frame."""
+        p = self.ctx.painter
+        self.ctx.renderer.draw_background(surface, self.world.camera_y)
+        p.dim(surface, 90)
+        p.panel(surface, pygame.Rect(24, 60, WIDTH - 48, 550))
+        centered(surface, self.ctx.assets.outlined("Results", 50, GOLD), 108)

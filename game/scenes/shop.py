@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pygame
 
-from game.assets import CORAL, CREAM, INK, TEAL, WHITE
+from game.assets import CORAL, CREAM, INK, TEAL, WHITE, rle
 from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import Job, Purchase
 from game.ui import Button, centered
@@ -209,7 +209,7 @@ class ShopScene(Scene):
                     item.get("id"), image, NO_IMAGE,
                 )  # fmt: skip
                 rel = NO_IMAGE
-            thumb = pygame.transform.smoothscale(a.image(rel), (76, 76))
+            thumb = rle(pygame.transform.smoothscale(a.image(rel), (76, 76)))
             self._thumbs[image] = thumb
         return thumb
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.assets import ASSETS_DIR, AssetError, Assets
+from game.assets import ASSETS_DIR, AssetError, Assets, rle
 from game.audio import SOUNDS, Audio
 from game.render import SKINS, Renderer
 
@@ -63,3 +63,48 @@ def test_sounds_are_ogg_vorbis_and_load() -> None:
         assert (audio.music_volume, audio.sfx_volume) == (1.0, 0.0)
     finally:
         pygame.mixer.quit()
+
+
+def test_rle_marks_finished_alpha_surfaces_and_blits_the_same(display: pygame.Surface) -> None:
+    sprite = pygame.Surface((40, 40), pygame.SRCALPHA)
+    pygame.draw.circle(sprite, (255, 255, 255, 110), (20, 20), 18)
+    pygame.draw.circle(sprite, (250, 120, 40, 255), (20, 20), 8)
+    encoded = rle(sprite.copy())
+    assert encoded.get_flags() & (pygame.RLEACCELOK | pygame.RLEACCEL)
+    plain, fast = (pygame.Surface((40, 40)) for _ in range(2))
+    for target, img in ((plain, sprite), (fast, encoded)):
+        target.fill((92, 108, 230))
+        target.blit(img, (0, 0))
+    diffs = [
+        abs(a - b)
+        for x in range(40)
+        for y in range(40)
+        for a, b in zip(plain.get_at((x, y)), fast.get_at((x, y)), strict=True)
+    ]
+    assert max(diffs) <= 1, "run-length encoding changes blending by rounding only"
+    opaque = pygame.Surface((8, 8))
+    assert not rle(opaque).get_flags() & (pygame.RLEACCELOK | pygame.RLEACCEL)
+
+
+def test_images_and_texts_are_ready_for_fast_blits(display: pygame.Surface) -> None:
+    assets = Assets()
+    for surf in (
+        assets.image("background/clouds_far.png"),
+        assets.text("Shop", 26),
+        assets.outlined("12", 44),
+    ):
+        assert surf.get_flags() & (pygame.RLEACCELOK | pygame.RLEACCEL)
+
+
+def test_wrapped_lines_are_measured_once_and_follow_text_and_width(
+    display: pygame.Surface,
+) -> None:
+    assets = Assets()
+    text = "It needs the game server. You can still play!"
+    lines = assets.wrapped(text, 20, 200)
+    assert assets.wrapped(text, 20, 200) is lines, "cached"
+    assert len(lines) > 1 and all(line.get_width() <= 200 for line in lines)
+    wide = assets.wrapped(text, 20, 600)
+    assert len(wide) == 1 and wide[0].get_width() > 200
+    other = assets.wrapped("Come back soon", 20, 200)
+    assert len(other) == 1 and other[0] is assets.text("Come back soon", 20)
