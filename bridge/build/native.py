@@ -6,8 +6,8 @@ Layout (see docs/native.md):
 
     game.js  adapter.js webassembly.js screen.js boot.js ttbridge.js ttaudio.js manifest.js
     game.json  project.config.json  beanhop.zip (the app)  assets/sounds/*.ogg
-    runtime/  game.js pyodide.js pyodide.asm.js pyodide.asm.wasm.br pyodide-lock.json
-    python/   game.js python_stdlib.zip <pygame-ce wheel> pygame-base.wasm.br fn/*.wasm
+    runtime/  game.js pyodide.js pyodide.asm.js pyodide.asm.wasm.br pyodide-lock.json fn/*.wasm
+    python/   game.js python_stdlib.zip <pygame-ce wheel> pygame-base.wasm.br
 
 The main package holds the game; the two subpackages hold the runtime, each under TikTok's 4 MB
 limit, loaded behind the loading screen.
@@ -41,6 +41,7 @@ SOUNDS = "assets/sounds"  # played from the package by createInnerAudioContext, 
 SIDE_MODULE = "pygame/base.cpython-312-wasm32-emscripten.so"
 SIDE_MODULE_PATH = "python/pygame-base.wasm.br"
 MAIN_WASM = "runtime/pyodide.asm.wasm"
+FN_DIR = "runtime/fn"  # the precompiled modules: with the runtime, needed as soon as it starts
 DEV_APPID = "dev-beanhop"  # a development package's appid (the emulator keeps its state by it)
 SUBPACKAGE_JS = {
     "runtime": "/* The runtime subpackage: Pyodide's loader defines loadPyodide. */\n"
@@ -66,7 +67,10 @@ def assemble(options: BuildOptions, app: Path, out: Path) -> None:
         (out / name / "game.js").write_text(SUBPACKAGE_JS[name], encoding="utf-8")
     runtime_js = _runtime(options, pyodide, out)
     table = precompiled.table(runtime_js, [(pyodide / "pyodide.asm.wasm").read_bytes(), side_module])
-    _python(options, pyodide, wheel, side_module, table, app, out)
+    (out / FN_DIR).mkdir()
+    for entry in table:
+        (out / FN_DIR / f"{entry.name}.wasm").write_bytes(entry.data)
+    _python(options, pyodide, wheel, side_module, app, out)
     _app(options, pyodide, app, out)
     for name in MAIN_JS:
         shutil.copyfile(PACKAGE_JS / name, out / name)
@@ -117,7 +121,6 @@ def _python(
     pyodide: Path,
     wheel: bytes,
     side_module: bytes,
-    table: list[precompiled.Precompiled],
     app: Path,
     out: Path,
 ) -> None:
@@ -130,9 +133,6 @@ def _python(
     say(f"  python_stdlib.zip: {len(kept)} modules")
     (target / options.wheel.name).write_bytes(_stub_wheel(wheel, first_section(side_module)))
     (target / "pygame-base.wasm.br").write_bytes(brotli_cached(side_module, options.npm_cache))
-    (target / "fn").mkdir()
-    for entry in table:
-        (target / "fn" / f"{entry.name}.wasm").write_bytes(entry.data)
     if options.bytecode:
         say("  compiling the standard library and pygame-ce's modules (Pyodide in node, cached)")
         cache, timeout = options.npm_cache, options.timeout
@@ -188,8 +188,9 @@ def _manifest_js(options: BuildOptions, stub: bytes, table: list[precompiled.Pre
         "app": APP_ARCHIVE,
         "appDir": APP_DIR,
         "aliases": {MAIN_WASM: f"{MAIN_WASM}.br"},
+        "sideModule": SIDE_MODULE_PATH,
         "byBytes": {precompiled.key(stub): SIDE_MODULE_PATH},
-        "precompiled": [{"key": e.key, "path": f"python/fn/{e.name}.wasm"} for e in table],
+        "precompiled": [{"key": e.key, "path": f"{FN_DIR}/{e.name}.wasm"} for e in table],
     }
     body = json.dumps(manifest, indent=2)
     return f"/* Written by python -m bridge.build --target tiktok-native. */\nmodule.exports = {body};\n"

@@ -107,6 +107,7 @@ PackageResponse.prototype.json = function () {
 PackageResponse.prototype.clone = function () { return new PackageResponse(this.url, this._buffer); };
 
 var aliases = {};  // a path the loader asks for -> the package file (pyodide.asm.wasm -> .wasm.br)
+var pending = {};  // a subpackage's root -> the promise of its loadSubpackage
 
 /* fetch for package files only: the game's own HTTP goes through TTMinis.game.request.
  * WebAssembly files are not read here: TTWebAssembly reads them by path (the response's url). */
@@ -119,6 +120,10 @@ function packageFetch(input) {
       '(HTTP goes through TTMinis.game.request)'));
   }
   path = aliases[path] || path;
+  var folder = path.split('/')[0] + '/';
+  if (pending[folder]) {  // a file of a subpackage that is still loading: wait for it
+    return pending[folder].then(function () { return packageFetch(url); });
+  }
   if (/\.wasm(\.br)?$/.test(path)) {
     var response = new PackageResponse(packageUrl(path), null);
     response.arrayBuffer = function () { return readFile(path); };
@@ -263,6 +268,12 @@ function provide(name, value) {
 
 function install(options) {
   aliases = (options && options.aliases) || {};
+  pending = {};
+  var loading = (options && options.loading) || {};
+  Object.keys(loading).forEach(function (name) {
+    var folder = name + '/';
+    pending[folder] = loading[name].then(function () { delete pending[folder]; });
+  });
   provide('self', root);
   // Declared but empty: Emscripten tests `!document` unguarded in places (pointer lock), which
   // throws where the name was never declared. `typeof document` stays 'undefined'.

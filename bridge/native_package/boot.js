@@ -84,28 +84,31 @@ function start(startedAt) {
   loading.set(0.02, 'Loading…');
   phase('canvas');
 
-  adapter.install({ aliases: manifest.aliases });
-  var wasm = webassembly.create(root.TTWebAssembly, manifest);
-  root.WebAssembly = wasm.shim;
-  status.wasm = wasm.stats;
-
+  // Both subpackages download at once. Python starts as soon as the runtime is in: its reads of
+  // python/ files wait for that subpackage, and pygame-ce's module compiles meanwhile.
   var fraction = {};
-  function subProgress(name, weight, base) {
+  function progress(name) {
     return function (value) {
       fraction[name] = value;
       var total = 0;
       manifest.subpackages.forEach(function (s) { total += (fraction[s] || 0); });
-      loading.set(base + weight * total / manifest.subpackages.length, 'Downloading the game…');
+      loading.set(0.03 + 0.4 * total / manifest.subpackages.length, 'Downloading the game…');
     };
   }
-  var loads = manifest.subpackages.map(function (name) {
-    return loadSubpackage(g, name, subProgress(name, 0.35, 0.03));
+  var loads = {};
+  manifest.subpackages.forEach(function (name) {
+    loads[name] = loadSubpackage(g, name, progress(name)).then(function () { phase(name); });
   });
+  adapter.install({ aliases: manifest.aliases, loading: loads });
+  var wasm = webassembly.create(root.TTWebAssembly, manifest);
+  root.WebAssembly = wasm.shim;
+  status.wasm = wasm.stats;
+  var app = adapter.readFile(manifest.app);  // the main package's: there from the start
+  app.catch(function () {});  // awaited below
+  loads.python.then(function () { wasm.prepare(manifest.sideModule); }, function () {});
 
-  return Promise.all(loads).then(function () {
-    phase('subpackages');
-    loading.set(0.4, 'Preparing WebAssembly…');
-    return wasm.precompile();
+  return loads.runtime.then(function () {
+    return wasm.precompile();  // Pyodide's runtime makes its first module from bytes at once
   }).then(function () {
     phase('precompiled');
     loading.set(0.45, 'Starting Python…');
@@ -125,7 +128,7 @@ function start(startedAt) {
   }).then(function (pyodide) {
     phase('pygame');
     loading.set(0.9, 'Unpacking the game…');
-    return adapter.readFile(manifest.app).then(function (buffer) {
+    return app.then(function (buffer) {
       pyodide.unpackArchive(buffer, 'zip', { extractDir: manifest.appDir });
       phase('app');
       loading.set(0.97, 'Starting…');

@@ -42,6 +42,8 @@ function isBytes(value) {
 function create(tt, manifest) {
   var byPath = manifest.byBytes || {};           // key -> package path (side modules)
   var precompiled = {};                          // key -> TTWebAssembly.Module
+  var prepared = {};                             // package path -> Promise<TTWebAssembly.Module>
+  var ready = Promise.resolve();                 // the table, before any module is instantiated
   var stats = { precompiled: 0, unavailable: [], lookups: 0, instantiated: [], misses: [] };
   var native = root.WebAssembly;                 // kept for its error classes, never to compile
 
@@ -88,6 +90,11 @@ function create(tt, manifest) {
   function instantiate(source, imports) {
     if (isBytes(source)) {
       var path = pathFor(source);
+      if (prepared[path]) {
+        return withModule(path, prepared[path].then(function (module) {
+          return { module: module, instance: new tt.Instance(module, imports) };
+        }));
+      }
       return withModule(path, tt.instantiate(path, imports));
     }
     // A module compiled before: standard instantiate(module) resolves to the instance alone.
@@ -98,8 +105,20 @@ function create(tt, manifest) {
     return Promise.resolve(response).then(function (res) {
       var path = res && res.url ? require('./adapter.js').packagePath(res.url) : null;
       if (!path) { throw new TypeError('WebAssembly.instantiateStreaming: not a package file response'); }
-      return withModule(path, tt.instantiate(path, imports));
+      // Emscripten makes modules from bytes as soon as the main module is instantiated.
+      return Promise.all([tt.instantiate(path, imports), ready]).then(function (both) {
+        stats.instantiated.push(path);
+        return both[0];
+      });
     });
+  }
+
+  /* Starts compiling a package module now (a side module that loads later), so its compile
+   * overlaps the rest of the boot; instantiate(bytes) of it then only instantiates. */
+  function prepare(path) {
+    prepared[path] = prepared[path] || tt.compile(path);
+    prepared[path].catch(function () {});  // reported where it is instantiated
+    return prepared[path];
   }
 
   function compile(bytes) {
@@ -119,7 +138,7 @@ function create(tt, manifest) {
    * table: Emscripten's probes catch the error and take their fallback. */
   function precompile(onEach) {
     var list = manifest.precompiled || [];
-    return Promise.all(list.map(function (entry) {
+    ready = Promise.all(list.map(function (entry) {
       return tt.compile(entry.path).then(function (module) {
         precompiled[entry.key] = module;
         stats.precompiled += 1;
@@ -129,6 +148,7 @@ function create(tt, manifest) {
         if (onEach) { onEach(); }
       });
     }));
+    return ready;
   }
 
   var shim = {
@@ -145,7 +165,7 @@ function create(tt, manifest) {
     LinkError: errorClass('LinkError'),
     RuntimeError: errorClass('RuntimeError')
   };
-  return { shim: shim, precompile: precompile, stats: stats, key: key };
+  return { shim: shim, precompile: precompile, prepare: prepare, stats: stats, key: key };
 }
 
 module.exports = { create: create, key: key };

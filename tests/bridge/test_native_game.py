@@ -28,7 +28,7 @@ from bridge.build import BuildOptions, build, native
 from bridge.build.options import NATIVE
 from tests.bridge.conftest import free_port, running
 from tests.bridge.test_build import project_ready
-from tests.bridge.worker_eval import WorkerEval, WorkerError
+from tests.bridge.worker_eval import WorkerError, WorkerEval
 from tests.conftest import CHROMIUM_ARGS
 
 WHEEL = os.environ.get("PYGAME_WASM_WHEEL", "")
@@ -248,8 +248,10 @@ def game(browser: Any, emulator: Emulated) -> Iterator[Game]:
 
 def test_the_game_in_the_native_emulator(game: Game, emulator: Emulated) -> None:
     phases = game.boot()
-    print(f"\n[figures] native package: first frame {phases['frame'] / 1000:.2f} s after game.js "
-          f"started; phases (ms) {phases}")
+    print(
+        f"\n[figures] native package: first frame {phases['frame'] / 1000:.2f} s after game.js "
+        f"started; phases (ms) {phases}"
+    )
     wasm = game.js("BeanhopBoot.wasm")
     assert wasm["misses"] == [], "every module made from bytes came from the package's table"
     state = game.wait("the title, signed in", lambda s: s["scene"] == "title" and s["online"])
@@ -336,8 +338,10 @@ def test_frames_per_second_in_a_run(browser: Any, emulator: Emulated) -> None:
             if game.probe()["scene"] == "play":
                 samples.append(game.emulator()["fps"])
         load = os.getloadavg()[0]
-        print(f"\n[figures] native package, a run: {statistics.median(samples)} frames/s "
-              f"(median of {samples}; load average {load:.1f})")
+        print(
+            f"\n[figures] native package, a run: {statistics.median(samples)} frames/s "
+            f"(median of {samples}; load average {load:.1f})"
+        )
         assert samples
     finally:
         game.close()

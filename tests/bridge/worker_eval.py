@@ -10,6 +10,7 @@ events, which the sync API delivers only while it runs: :meth:`evaluate` waits w
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -40,9 +41,7 @@ class WorkerEval:
         waited = 0
         while True:
             targets = self._cdp.send("Target.getTargets")["targetInfos"]
-            found = [
-                t for t in targets if t["type"] == "worker" and self._url_part in t["url"]
-            ]
+            found = [t for t in targets if t["type"] == "worker" and self._url_part in t["url"]]
             if found:
                 attached = self._cdp.send(
                     "Target.attachToTarget", {"targetId": found[-1]["targetId"], "flatten": False}
@@ -63,12 +62,15 @@ class WorkerEval:
         params = {"expression": expression, "returnByValue": True, "awaitPromise": True}
         message = {"id": ident, "method": "Runtime.evaluate", "params": params}
         self._cdp.send(
-            "Target.sendMessageToTarget", {"sessionId": self._session, "message": json.dumps(message)}
+            "Target.sendMessageToTarget",
+            {"sessionId": self._session, "message": json.dumps(message)},
         )
         waited = 0
         while ident not in self._replies:
             if waited > timeout_ms:
-                raise WorkerError(f"the worker did not answer within {timeout_ms} ms: {expression[:80]}")
+                raise WorkerError(
+                    f"the worker did not answer within {timeout_ms} ms: {expression[:80]}"
+                )
             self._page.wait_for_timeout(STEP_MS)
             waited += STEP_MS
         reply = self._replies.pop(ident)
@@ -83,8 +85,6 @@ class WorkerEval:
 
     def detach(self) -> None:
         if self._session is not None:
-            try:
+            with contextlib.suppress(Exception):  # the browser or the worker is already gone
                 self._cdp.send("Target.detachFromTarget", {"sessionId": self._session})
-            except Exception:  # the browser or the worker is already gone
-                pass
             self._session = None
