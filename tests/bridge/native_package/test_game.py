@@ -27,9 +27,9 @@ import pytest
 from bridge.build import BuildOptions, build, native
 from bridge.build.options import NATIVE
 from tests.bridge.conftest import free_port, running
+from tests.bridge.native_package.conftest import AUDIO_SPY, PLAYING
 from tests.bridge.test_build import project_ready
 from tests.bridge.worker_eval import WorkerError, WorkerEval
-from tests.conftest import CHROMIUM_ARGS
 
 WHEEL = os.environ.get("PYGAME_WASM_WHEEL", "")
 pytestmark = [
@@ -41,7 +41,7 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GAME_W, GAME_H = 360, 640
 BOOT_MS = 180_000
 
@@ -76,16 +76,6 @@ json.dumps({
     ],
 })
 """
-
-# Counts what the page's <audio> elements (the emulator's InnerAudioContexts) are asked to play.
-AUDIO_COUNTER = """(() => {
-  const played = window.beanhopPlayed = [];
-  const play = HTMLMediaElement.prototype.play;
-  HTMLMediaElement.prototype.play = function () {
-    played.push(this.src.split('/').pop());
-    return play.apply(this, arguments);
-  };
-})();"""
 
 
 @dataclass
@@ -146,7 +136,7 @@ class Game:
         self.context = browser.new_context(viewport={"width": 1280, "height": 860})
         self.page = self.context.new_page()
         self.page.set_default_timeout(60_000)
-        self.page.add_init_script(AUDIO_COUNTER)
+        self.page.add_init_script(AUDIO_SPY)
         self.page.goto(url)
         self.worker = WorkerEval(browser, self.page)
         self.worker.attach()
@@ -225,20 +215,6 @@ def _button(state: dict[str, Any], button_id: str) -> dict[str, Any] | None:
     return next((b for b in state["buttons"] if b["id"] == button_id and b["enabled"]), None)
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Any]:
-    """Headless Chromium that plays sound without a click (a device has no autoplay policy)."""
-    from playwright.sync_api import sync_playwright
-
-    args = [*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=chromium_path, headless=True, args=args)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
 def game(browser: Any, emulator: Emulated) -> Iterator[Game]:
     game = Game(browser, emulator.url + "/?seed=7")
@@ -280,12 +256,9 @@ def test_the_game_in_the_native_emulator(game: Game, emulator: Emulated) -> None
     state = game.wait("the revived run", lambda s: s["scene"] == "play" and s["revived"])
 
     # Hide pauses the run and mutes it; Show brings it back on the pause screen.
+    game.page.wait_for_function(PLAYING)  # the music, started by the title's tap
     game.page.click("text=Hide app")
-    game.page.wait_for_timeout(500)
-    paused = game.page.evaluate(
-        "() => [...document.querySelectorAll('audio')].every((a) => a.paused)"
-    )
-    assert paused, "nothing plays while the app is hidden"
+    game.page.wait_for_function(f"() => !({PLAYING})()")  # nothing plays while hidden
     game.page.click("text=Show app")
     game.wait("the pause screen after Show", lambda s: s["scene"] == "pause" and not s["muted"])
 
