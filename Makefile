@@ -55,15 +55,16 @@ test: $(STAMP) browser ## install what is missing and run ruff, mypy and the who
 	@echo "==> ruff"
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
-	@echo "==> mypy (server/ and bridge/)"
+	@echo "==> mypy (server/, bridge/ and rules/)"
 	@$(VENV)/bin/mypy
 	@echo "==> pytest"
 	@$(VENV)/bin/pytest
 
-bench: $(STAMP) ## run the benchmarks (game frame times, order latency, webhook throughput)
+bench: $(STAMP) ## run the benchmarks (game frame times, order latency, webhook throughput, run replays)
 	@$(PY) -m game.bench
 	@$(PY) -m server.bench orders
 	@$(PY) -m server.bench webhooks --orders 500
+	@$(PY) -m server.bench runs
 
 bench-web: $(STAMP) browser ## the game's scripted run on Pyodide in headless Chromium, next to native (needs PYGAME_WASM_WHEEL)
 	@$(PY) -m game.bench --browser $(ARGS)

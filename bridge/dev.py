@@ -28,7 +28,7 @@ from bridge.build.options import add_runtime_arguments
 from bridge.build.stage import input_files
 
 ROOT = Path(__file__).resolve().parent.parent
-WATCHED = ("game", "bridge", "assets")
+WATCHED = ("game", "rules", "bridge", "assets")
 HEALTH_TIMEOUT = 60.0
 
 
@@ -157,12 +157,12 @@ Bean Hop is running: open {url}/ in a desktop browser.
     (login, rewarded ads, Beans payments against the sandbox at {url}/sandbox)
   - drive the sandbox by hand: python -m server.sandbox --help
   - the game natively, against this server: python -m game --server {url}
-Editing game/, bridge/ or assets/ rebuilds the page (reload the browser). Ctrl-C stops everything.
+Editing game/, rules/, bridge/ or assets/ rebuilds the page (reload the browser). Ctrl-C stops everything.
 """.rstrip()
 
 
 def watch(options: BuildOptions) -> None:
-    """Rebuilds on every change under game/, bridge/, assets/ until interrupted."""
+    """Rebuilds on every change under game/, rules/, bridge/, assets/ until interrupted."""
     from watchfiles import watch as watch_changes
 
     paths = [options.root / name for name in WATCHED if (options.root / name).is_dir()]

@@ -64,6 +64,12 @@ def parser() -> argparse.ArgumentParser:
         help="pygame-ce's wasm wheel (env PYGAME_WASM_WHEEL)",
     )
     web.add_argument("--eval-free", action="store_true", help="the eval-free Pyodide build")
+    web.add_argument(
+        "--no-bytecode",
+        dest="bytecode",
+        action="store_false",
+        help="build without ahead-of-time bytecode (to compare)",
+    )
     return p
 
 
@@ -74,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.browser:
         from game.bench_browser import run
 
-        return run(args.frames, args.seeds[0], args.wheel, args.eval_free, as_json=args.json)
+        build = {"eval_free": args.eval_free, "bytecode": args.bytecode}
+        return run(args.frames, args.seeds[0], args.wheel, build, as_json=args.json)
     results = asyncio.run(bench(args.frames, args.seeds))
     if args.json:
         print(json.dumps(results, indent=2))

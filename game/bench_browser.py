@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from game.bench import SCENES
-from game.bench_page import Figures, play
+from game.bench_page import CHROMIUM, Figures, play
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def say(message: str) -> None:
@@ -53,11 +52,26 @@ def preflight(wheel: Path | None) -> str | None:
     return None
 
 
-def build_bundle(out: Path, wheel: Path, eval_free: bool) -> tuple[int, int]:
+def _browse(
+    frames: int, seed: int, wheel: Path, choices: dict[str, bool]
+) -> tuple[Figures, tuple[int, int]]:
+    with tempfile.TemporaryDirectory(prefix="beanhop-bench-") as tmp:
+        web = Path(tmp) / "web"
+        kind = "eval-free" if choices["eval_free"] else "plain"
+        kind += "" if choices["bytecode"] else ", no bytecode"
+        say(f"- building the Pyodide bundle ({kind}) with {wheel.name}")
+        size = build_bundle(web, wheel, choices)
+        say(f"  {size[0] / 2**20:.2f} MB raw, {size[1] / 2**20:.2f} MB gzipped")
+        with serving(web) as base:
+            say(f"- serving it at {base}/ (python -m server, SANDBOX=1)")
+            return play(f"{base}/?tour=1&seed={seed}", frames, say), size
+
+
+def build_bundle(out: Path, wheel: Path, choices: dict[str, bool]) -> tuple[int, int]:
     """The Pyodide bundle into ``out``; returns its size (raw, gzipped)."""
     from bridge.build import BuildOptions, build
 
-    options = BuildOptions(root=ROOT, out=out, runtime="pyodide", wheel=wheel, eval_free=eval_free)
+    options = BuildOptions(root=ROOT, out=out, runtime="pyodide", wheel=wheel, **choices)
     with contextlib.redirect_stdout(io.StringIO()):
         result = build(options)
     return result.total
@@ -108,20 +122,24 @@ def _wait_healthy(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
     raise RuntimeError(f"python -m server never answered {url}:\n{log.read_text()[-2000:]}")
 
 
-def run(frames: int, seed: int, wheel: Path | None, eval_free: bool, *, as_json: bool) -> int:
+def run(
+    frames: int, seed: int, wheel: Path | None, choices: dict[str, bool], *, as_json: bool
+) -> int:
+    """The whole benchmark; ``choices`` are BuildOptions (eval_free, bytecode)."""
     problem = preflight(wheel)
     if problem is not None:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     assert wheel is not None
-    with tempfile.TemporaryDirectory(prefix="beanhop-bench-") as tmp:
-        web = Path(tmp) / "web"
-        say(f"- building the Pyodide bundle{' (eval-free)' if eval_free else ''} with {wheel.name}")
-        size = build_bundle(web, wheel, eval_free)
-        say(f"  {size[0] / 2**20:.2f} MB raw, {size[1] / 2**20:.2f} MB gzipped")
-        with serving(web) as base:
-            say(f"- serving it at {base}/ (python -m server, SANDBOX=1)")
-            figures = play(f"{base}/?tour=1&seed={seed}", frames, say)
+    from playwright.sync_api import Error as PlaywrightError
+
+    from bridge.build import BuildError
+
+    try:
+        figures, size = _browse(frames, seed, wheel, choices)
+    except (BuildError, RuntimeError, PlaywrightError) as exc:
+        print(f"error: the browser benchmark failed: {exc}", file=sys.stderr)
+        return 1
     figures.bundle = size
     say(f"- the same run natively ({figures.frames} frames, seed {seed})")
     from game.bench import bench
@@ -147,7 +165,9 @@ def report(f: Figures) -> str:
         f"Bean Hop in the browser: Pyodide, headless Chromium {f.chromium}, "
         f"{os.cpu_count()} cores, load {load:.1f}",
         f"bundle: {f.bundle[0] / 2**20:.2f} MB raw, {f.bundle[1] / 2**20:.2f} MB gzipped",
-        f"first frame: {f.first_frame_ms / 1000:.2f} s after navigation",
+        f"first frame: {f.first_frame_ms / 1000:.2f} s after navigation "
+        f"(CPU until then: main thread {f.first_frame_cpu_ms[0] / 1000:.2f} s, "
+        f"renderer {f.first_frame_cpu_ms[1] / 1000:.2f} s)",
         "start phases (ms since navigation):",
     ]
     before = 0.0
@@ -157,10 +177,13 @@ def report(f: Figures) -> str:
             f"  {phase['name']:<12} {phase['ms']:>7.0f} {phase['ms'] - before:>+7.0f}  {what}"
         )
         before = phase["ms"]
-    lines.append("frames presented per second (animation frames with a canvas write):")
+    lines.append(
+        "frames presented per second (animation frames with a canvas write), "
+        "of the page's animation frames per second:"
+    )
+    cells = [f"{s} {fps[0]:.1f} of {fps[1]:.1f}" for s in SCENES if (fps := f.fps(s))]
     rafs, seconds = f.page_frames
-    cells = [f"{s} {fps:.1f}" for s in SCENES if (fps := f.fps(s)) is not None]
-    lines.append(f"  {', '.join(cells)}  (the page's own animation frames: {rafs / seconds:.1f}/s)")
+    lines.append(f"  {', '.join(cells)}; the whole run {rafs / seconds:.1f} animation frames/s")
     lines.append("frame work, update + draw ms, median / p95:")
     lines.append(f"  {'scene':<10} {'frames':>6}  {'browser':>17}  {'native (same run)':>17}")
     native = (f.native or {}).get("scenes", {})

@@ -9,10 +9,12 @@ scene to that scene. At the end it reads the game's own frame stats (update + dr
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [  # quiet on a closed network (docs/web.md, the test suite uses the same)
     "--no-sandbox",
     "--disable-gpu",
@@ -82,9 +84,10 @@ class Figures:
     """What one browser run showed; ``native`` is the game's --stats of the same run natively."""
 
     first_frame_ms: float = 0.0
+    first_frame_cpu_ms: list[float] = field(default_factory=lambda: [0.0, 0.0])  # main, process
     phases: list[dict[str, Any]] = field(default_factory=list)  # {name, ms since navigation}
     downloads: list[dict[str, Any]] = field(default_factory=list)  # {name, start, end, bytes}
-    presented: dict[str, list[float]] = field(default_factory=dict)  # scene: [frames, seconds]
+    presented: dict[str, list[float]] = field(default_factory=dict)  # scene: [frames, rAFs, s]
     page_frames: list[float] = field(default_factory=lambda: [0.0, 0.0])  # rAFs, seconds
     stats: dict[str, Any] = field(default_factory=dict)  # the game's FrameStats.as_dict()
     frames: int = 0
@@ -92,9 +95,10 @@ class Figures:
     bundle: tuple[int, int] = (0, 0)
     native: dict[str, Any] | None = None
 
-    def fps(self, scene: str) -> float | None:
-        frames, seconds = self.presented.get(scene, (0.0, 0.0))
-        return frames / seconds if seconds > 0 else None
+    def fps(self, scene: str) -> tuple[float, float] | None:
+        """Frames presented per second in ``scene``, and the page's animation frames per second."""
+        frames, rafs, seconds = self.presented.get(scene, (0.0, 0.0, 0.0))
+        return (frames / seconds, rafs / seconds) if seconds > 0 else None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -105,7 +109,7 @@ def play(url: str, frames: int, say: Any) -> Figures:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
             errors: list[str] = []
@@ -124,13 +128,11 @@ def play(url: str, frames: int, say: Any) -> Figures:
             browser.close()
 
 
-def _chromium() -> str:
-    from game.bench_browser import CHROMIUM
-
-    return CHROMIUM
-
-
 def _boot(page: Any, url: str, figures: Figures) -> None:
+    """Loads the page up to its first frame; CPU time too (on a shared machine the wall clock
+    mostly measures the others)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     page.goto(url)
     page.wait_for_function(
         "() => window.BeanhopBench.firstWrite !== null || "
@@ -140,6 +142,9 @@ def _boot(page: Any, url: str, figures: Figures) -> None:
     )
     if page.evaluate("() => window.BeanhopBoot.state") == "failed":
         raise RuntimeError(page.evaluate("() => document.getElementById('load-error').innerText"))
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    figures.first_frame_cpu_ms = [metrics["ThreadTime"] * 1000, metrics["ProcessTime"] * 1000]
+    cdp.detach()
     page.wait_for_function("() => window.beanhopPyodide !== undefined", timeout=BOOT_TIMEOUT_MS)
     figures.first_frame_ms = float(page.evaluate("() => window.BeanhopBench.firstWrite"))
     figures.phases = list(page.evaluate("() => window.BeanhopPhases || []"))
@@ -163,9 +168,10 @@ def _follow(page: Any, frames: int, figures: Figures, say: Any) -> None:
         page.wait_for_timeout(POLL_S * 1000)
         now = page.evaluate(SAMPLE, False)
         if last is not None and now["scene"] == last["scene"] and now["scene"] is not None:
-            span = figures.presented.setdefault(now["scene"], [0.0, 0.0])
+            span = figures.presented.setdefault(now["scene"], [0.0, 0.0, 0.0])
             span[0] += now["presented"] - last["presented"]
-            span[1] += (now["t"] - last["t"]) / 1000
+            span[1] += now["rafs"] - last["rafs"]
+            span[2] += (now["t"] - last["t"]) / 1000
         if last is not None and now["scene"] != last["scene"]:
             say(f"  {now['frames']:>5} frames: {now['scene']}")
         first = first or now

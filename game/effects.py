@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from game.world import DT, World
+from rules.world import DT, World
 
 Color = tuple[int, int, int]
 STYLES: dict[str, tuple[int, Color, float, float]] = {  # count, colour, speed, life

@@ -29,7 +29,7 @@ from game.services import Services
 from game.stats import FrameStats
 from game.storage import LocalStore, default_save_path
 from game.tour import Tour
-from game.world import DT, HEIGHT, WIDTH
+from rules.world import DT, HEIGHT, WIDTH
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TARGET_FRAME = 1 / 60

@@ -7,7 +7,7 @@ import math
 import pygame
 
 from game.assets import GOLD, INK, WHITE, Assets, rle
-from game.world import HEIGHT, PLATFORM_WIDTH, WIDTH, Kind, World
+from rules.world import HEIGHT, PLATFORM_WIDTH, WIDTH, Kind, World
 
 SKINS = ("classic", "golden", "mint", "cocoa", "sprout")
 COIN_FRAMES = 8

@@ -22,6 +22,7 @@ from game.errors import ServiceError
 from game.jobs import Job
 from game.purchases import Purchase
 from game.storage import LocalStore
+from rules.world import World
 
 T = TypeVar("T")
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Job",
     "Purchase",
     "RunResult",
+    "RunTicket",
     "ServiceError",
     "Services",
     "quietly",
@@ -58,6 +60,14 @@ class RunResult:
     coins_granted: int
     saved: bool
     message: str = ""
+
+
+@dataclass(frozen=True)
+class RunTicket:
+    """A run the server started: results go to ``run_id``; the world is seeded with ``seed``."""
+
+    run_id: int
+    seed: int
 
 
 @dataclass
@@ -321,17 +331,42 @@ class Services:
         self._set_inventory(data.get("inventory") if isinstance(data, dict) else None)
         return data if isinstance(data, dict) else {}
 
-    async def record_run(self, score: int, coins: int) -> RunResult:
-        self.store.record_best(score)
-        if not self.online:
-            return RunResult(self.store.best_score, 0, False, "Guest: coins are not saved")
+    async def start_run(self) -> RunTicket:
+        """A run started by the server: its id and the seed of its world."""
+        data = await self.api("POST", "/api/runs", {})
+        return RunTicket(int(data["run_id"]), int(data["seed"]))
+
+    async def revive_run(self, run_id: int, paid_with: str) -> bool:
+        """The run's revive on the server: ``token`` spends one (False when none is left),
+        ``ad`` counts the watched ad against the ad caps."""
+        path = f"/api/runs/{run_id}/revive"
         try:
-            data = await self.api("POST", "/api/runs", {"score": score, "coins": coins})
+            data = await self.api("POST", path, {"paid_with": paid_with})
+        except ServiceError as exc:
+            if exc.status == 409 and exc.code == "not_enough":
+                self.inventory.items[REVIVE_ITEM] = 0
+                return False
+            raise
+        self._set_inventory(data.get("inventory"))
+        return True
+
+    async def finish_run(self, run_id: int, world: World) -> RunResult:
+        """Post the run's input log; the server grants what its replay of the log earns."""
+        self.store.record_best(world.score)
+        body = {
+            "log": world.log.log().to_json(),
+            "score": world.score,
+            "coins": world.coins_collected,
+        }
+        try:
+            data = await self.api("POST", f"/api/runs/{run_id}/result", body)
         except ServiceError as exc:
             return RunResult(self.store.best_score, 0, False, f"Run not saved: {exc.message}")
         self.server_best = int(data.get("best_score") or self.server_best)
         self._set_inventory(data.get("inventory"))
-        return RunResult(self.best_score, int(data.get("coins_granted") or 0), True)
+        granted = int(data.get("coins_granted") or 0)
+        capped = f"Daily coin limit reached: {granted} of {world.coins_collected} coins saved"
+        return RunResult(self.best_score, granted, True, capped if data.get("capped") else "")
 
     # ---- the shop ---------------------------------------------------------------------------
 

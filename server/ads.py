@@ -57,9 +57,10 @@ def _check_caps(ctx: Services, session: Session, player_id: int, now: datetime) 
 
 
 def _double_coins(session: Session, player_id: int) -> int:
-    """The coins of the latest run, once; 409 when there is none left to double."""
+    """The coins the latest finished run granted, once; 409 when there is none left to double."""
+    finished = Run.player_id == player_id, Run.status == "finished"
     run = session.scalars(
-        select(Run).where(Run.player_id == player_id).order_by(Run.id.desc()).limit(1)
+        select(Run).where(*finished).order_by(Run.finished_at.desc(), Run.id.desc()).limit(1)
     ).first()
     if run is None or run.coins_doubled or run.coins <= 0:
         raise Conflict("no run's coins left to double", code="nothing_to_double")
@@ -86,23 +87,37 @@ def claim(ctx: Services, *, player_id: int, placement: str) -> dict[str, Any]:
     now = ctx.clock()
     with ctx.db.transaction() as session:
         lock_player(session, player_id=player_id)
-        count = _check_caps(ctx, session, player_id, now)
-        stock, amount = _grant(ctx, session, player_id, placement)
-        recorded = ledger.append(
-            session,
-            player_id=player_id,
-            stock_id=stock,
-            delta=amount,
-            reason=LedgerReason.AD_REWARD,
-            idempotency_key=f"ad:{player_id}:{now.date().isoformat()}:{count + 1}",
-            note=f"placement={placement}",
-            now=now,
-        )
-        if not recorded:
-            raise TooManyRequests("another ad reward is being claimed", code="ad_cooldown")
-        granted = {stock: amount} if amount else {}
+        granted = claim_locked(ctx, session, player_id=player_id, placement=placement, now=now)
         return {
             "placement": placement,
             "granted": granted,
             "inventory": view(session, player_id=player_id),
         }
+
+
+def claim_locked(
+    ctx: Services,
+    session: Session,
+    *,
+    player_id: int,
+    placement: str,
+    now: datetime,
+    note: str = "",
+) -> dict[str, int]:
+    """One claim in the caller's transaction, the player's row already locked (runs' ad revives
+    use it too); the granted stock, empty when nothing persistent."""
+    count = _check_caps(ctx, session, player_id, now)
+    stock, amount = _grant(ctx, session, player_id, placement)
+    recorded = ledger.append(
+        session,
+        player_id=player_id,
+        stock_id=stock,
+        delta=amount,
+        reason=LedgerReason.AD_REWARD,
+        idempotency_key=f"ad:{player_id}:{now.date().isoformat()}:{count + 1}",
+        note=f"placement={placement}{note}",
+        now=now,
+    )
+    if not recorded:
+        raise TooManyRequests("another ad reward is being claimed", code="ad_cooldown")
+    return {stock: amount} if amount else {}

@@ -13,7 +13,9 @@ TikTok's envelopes and network failures in `tiktok.py`, database failures in the
     │   ├── NotFound                      404 not_found | unknown_item | unknown_order
     │   ├── Conflict                      409 not_enough | already_owned | ...
     │   ├── PayloadTooLarge               413 body_too_large
+    │   ├── Unprocessable                 422 run_too_fast: well-formed but impossible
     │   └── TooManyRequests               429 rate_limited | ad_cooldown | ad_daily_cap
+    │                                         | run_daily_cap
     ├── ServiceUnavailable                503 database_unavailable
     └── TikTokError                       502 tiktok_error: TikTok's Open API failed us
         ├── TikTokUnavailable             502 tiktok_unavailable: network, timeout, 5xx
@@ -91,6 +93,12 @@ class PayloadTooLarge(ClientError):
     status_code = 413
     code = "body_too_large"
     default_message = "request body too large"
+
+
+class Unprocessable(ClientError):
+    status_code = 422
+    code = "unprocessable"
+    default_message = "the request is well-formed but cannot be accepted"
 
 
 class TooManyRequests(ClientError):

@@ -128,15 +128,34 @@ class Balance(Base):
 
 
 class Run(Base):
+    """A run the server started (`created_at`, `seed`) and, once, verified by replaying it.
+
+    status: open | finished | rejected | closed (a newer run of the player replaced it).
+    `score`, `coins` (granted), `height` and `steps` are the replay's; the claims are kept to
+    spot clients that disagree with it.
+    """
+
     __tablename__ = "runs"
-    __table_args__ = (Index("ix_runs_player_created", "player_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_runs_player_created", "player_id", "created_at"),
+        Index("ix_runs_player_status", "player_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
-    score: Mapped[int] = mapped_column(Integer)
-    coins: Mapped[int] = mapped_column(Integer)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    coins: Mapped[int] = mapped_column(Integer, default=0)
     coins_doubled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    seed: Mapped[int] = mapped_column(BigInteger, default=0)
+    revive: Mapped[str | None] = mapped_column(String(8))  # ad | token: the run's paid revive
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    steps: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_score: Mapped[int | None] = mapped_column(Integer)
+    claimed_coins: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     order_query_interval_seconds: float = Field(default=3.0, ge=0)
     reconcile_interval_seconds: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"
+    # Verified runs (docs/server.md): coins all of a player's runs may grant per UTC day, and the
+    # slack allowed between a run's steps (1/60 s each) and the time since the server started it.
+    run_daily_coin_cap: int = Field(default=1000, ge=0)
+    run_time_tolerance_seconds: float = Field(default=5.0, ge=0)
 
     @field_validator("tiktok_api_base", "public_base_url")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -27,14 +28,20 @@ def test_pyproject_declares_runtime_and_dev_dependencies() -> None:
 
 
 def test_tests_mirror_the_source_tree() -> None:
-    for package in ("game", "bridge", "server"):
+    for package in ("game", "bridge", "server", "rules"):
         assert (ROOT / package / "__init__.py").exists()
         assert (ROOT / "tests" / package).is_dir()
 
 
 def test_arrows_point_one_way() -> None:
-    """bridge knows nothing of game; server stands alone; nothing imports tests."""
-    forbidden = {"bridge": ("game", "server"), "server": ("game", "bridge"), "game": ("server",)}
+    """bridge knows nothing of game; server stands alone (but for the shared rules); rules import
+    nothing of the project; nothing imports tests."""
+    forbidden = {
+        "bridge": ("game", "server", "rules"),
+        "server": ("game", "bridge"),
+        "game": ("server",),
+        "rules": ("game", "bridge", "server"),
+    }
     for package, others in forbidden.items():
         for path in (ROOT / package).rglob("*.py"):
             text = path.read_text()
@@ -53,3 +60,12 @@ def test_no_generated_or_binary_files_are_tracked() -> None:
         p for p in tracked if p.endswith((".whl", ".wasm", ".tgz", ".so")) or p.startswith("dist/")
     ]
     assert bad == []
+
+
+def test_the_rules_use_only_the_standard_library() -> None:
+    """The game (in a browser) and the server run the rules: nothing else may come with them."""
+    for path in (ROOT / "rules").rglob("*.py"):
+        for name in re.findall(r"^\s*(?:from|import)\s+(\w+)", path.read_text(), re.M):
+            assert name in sys.stdlib_module_names or name == "rules", (
+                f"{path.relative_to(ROOT)} imports {name}"
+            )

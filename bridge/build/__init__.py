@@ -169,7 +169,7 @@ def build(options: BuildOptions) -> BuildResult:
         app = work / APP_NAME
         out = work / "out"
         out.mkdir()
-        _say(f"- staging the app: game/, bridge/, assets/ from {options.root}")
+        _say(f"- staging the app: game/, rules/, bridge/, assets/ from {options.root}")
         files = stage_app(options.root, app)
         _say(f"  {len(files)} files")
         if options.native:

@@ -1,4 +1,4 @@
-"""The app folder the runtimes load: main.py, the app's packages (game/, the bridge's Python), assets/.
+"""The app folder the runtimes load: main.py, the app's packages (game/, rules/, the bridge's Python), assets/.
 
 ``bridge`` imports nothing of the game: the game is named here only as data (package names, the
 entry module in ``main.py``'s text, the headless run the stdlib discovery watches).
@@ -14,7 +14,7 @@ from bridge.build.options import BuildError
 
 # The first-party packages the app is made of: staged, and the roots of the stdlib discovery. A new
 # package (say rules/, shared with the server) is one more name here.
-APP_PACKAGES = ("game", "bridge")
+APP_PACKAGES = ("game", "rules", "bridge")
 # What the app imports from outside the standard library, with the PEP 723 dependencies that make
 # pygbag install it: the distribution (pygbag's package index maps it to its wasm wheel) and, for
 # pygame, "pygame.base", the key of pygbag's browser patches for pygame (docs/web.md).

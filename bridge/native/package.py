@@ -30,12 +30,6 @@ class Package:
     def ok(self) -> bool:
         return not self.refusals
 
-    def subpackage(self, name: str) -> native.Subpackage | None:
-        return next((s for s in self.layout.subpackages if s.name == name), None)
-
-    def subpackage_files(self, sub: native.Subpackage) -> list[str]:
-        return [name for name in self.files if name.startswith(sub.root + "/")]
-
     def to_json(self) -> dict[str, Any]:
         layout = self.layout
         return {
@@ -76,6 +70,12 @@ def load(root: Path) -> Package:
         else:
             package.warnings.append(violation)
     return package
+
+
+def layout(root: Path) -> tuple[dict[str, int], native.Layout]:
+    """The files and the layout only, without the text scan (for every subpackage download)."""
+    files = package_files(root)
+    return files, native.inspect(root, files)
 
 
 def safe_relative(raw: str) -> str | None:

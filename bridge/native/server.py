@@ -35,7 +35,7 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bridge.native.package import load, safe_relative
+from bridge.native.package import layout, load, safe_relative
 from bridge.native.proxy import Upstream
 from bridge.native.state import DeviceState, StateError
 
@@ -148,12 +148,13 @@ class Emulator:
         return Response(data, media_type="application/wasm")
 
     async def subpackage(self, request: Request) -> Response:
-        found = await asyncio.to_thread(load, self.root)
-        sub = found.subpackage(request.path_params["name"])
+        files, found = await asyncio.to_thread(layout, self.root)
+        name = request.path_params["name"]
+        sub = next((s for s in found.subpackages if s.name == name), None)
         if sub is None:
             return _error(404, "subpackage not found")
-        names = found.subpackage_files(sub)
-        total = sum(found.files[name] for name in names)
+        names = [path for path in files if path.startswith(sub.root + "/")]
+        total = sum(files[path] for path in names)
         return StreamingResponse(
             self._stream(names),
             media_type="application/octet-stream",

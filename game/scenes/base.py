@@ -7,7 +7,7 @@ State travels in the payload, never through globals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pygame
@@ -16,6 +16,7 @@ from bridge.results import BridgeEvent
 from game.assets import Assets
 from game.audio import Audio
 from game.render import Renderer
+from game.runs import ServerRuns
 from game.services import Services
 from game.storage import LocalStore
 from game.ui import Button, Painter
@@ -39,6 +40,10 @@ class Context:
     last_score: int = 0
     last_height: int = 0
     last_coins: int = 0
+    server_runs: ServerRuns = field(init=False)  # the server's side of the runs played
+
+    def __post_init__(self) -> None:
+        self.server_runs = ServerRuns(self.services)
 
 
 class Scene:

@@ -8,9 +8,9 @@ import pygame
 
 from game.assets import CORAL, INK, TEAL
 from game.scenes.base import AUTOPLAY_WAIT, Scene
-from game.services import AdOutcome, Job, ServiceError, quietly
+from game.services import AdOutcome, Job, ServiceError
 from game.ui import Button, centered
-from game.world import WIDTH, World
+from rules.world import WIDTH, World
 
 
 class GameOverScene(Scene):
@@ -70,7 +70,7 @@ class GameOverScene(Scene):
             self.job, self.job_kind = services.spawn(services.watch_ad()), "ad"
             self.message = "Playing ad…"
         elif button_id == "revive_token":
-            self.job, self.job_kind = services.spawn(services.consume_revive()), "token"
+            self.job, self.job_kind = self.ctx.server_runs.revive_with_token(self.world), "token"
             self.message = "Using a revive…"
         elif button_id == "skip":
             self.go("results", world=self.world)
@@ -106,9 +106,8 @@ class GameOverScene(Scene):
         self._refresh_buttons()
 
     def _revive(self, *, claim: bool) -> None:
-        services = self.ctx.services
-        if claim and services.online:  # counted against the daily cap; nothing to wait for
-            services.spawn(quietly(services.claim_ad_reward("revive")))
+        if claim:  # counted against the daily ad cap; nothing to wait for
+            self.ctx.server_runs.revived_by_ad(self.world)
         self.world.revive()
         self.go("play", world=self.world)
 

@@ -8,11 +8,12 @@ import pygame
 
 from bridge.results import BridgeEvent
 from game.assets import GOLD, SHADOW, WHITE, rle
-from game.bot import Bot
 from game.effects import Effects
 from game.scenes.base import Scene
 from game.ui import Button, centered
-from game.world import DT, HEIGHT, PIXELS_PER_POINT, WIDTH, Input, World, wrap_dx
+from rules.bot import Bot
+from rules.log import quantise
+from rules.world import DT, HEIGHT, PIXELS_PER_POINT, WIDTH, Input, World, wrap_dx
 
 HINT_TICKS = 150  # the steering hint shows for the first seconds of a run
 MAX_STEPS = 5  # after a long stall, catch up at most this many steps
@@ -35,6 +36,7 @@ class PlayScene(Scene):
         self._pointer: tuple[float, float] | None = None  # where the press started, current x
         self._dragging = False
         self._accumulator = 0.0
+        self._level = 0  # the quantised steer of the last step
         self.effects = Effects()
         self._hint: pygame.Surface | None = None
 
@@ -42,10 +44,11 @@ class PlayScene(Scene):
         world = payload.get("world")
         if isinstance(world, World):
             self.world = world
-        else:
-            self.world = World(self.ctx.seed + self.ctx.runs)
+        else:  # a new run: the server's when it is ready (it then verifies the run)
+            self.world = self.ctx.server_runs.begin(self.ctx.seed + self.ctx.runs)
             self.bot = Bot(self.world.seed) if self.ctx.autoplay else None
             self.effects.clear()
+        self._level = 0
         self._keys.clear()
         self._pointer, self._dragging, self._accumulator = None, False, 0.0
 
@@ -103,7 +106,11 @@ class PlayScene(Scene):
         self._accumulator = min(self._accumulator + dt, DT * MAX_STEPS)
         while self._accumulator >= DT - 1e-9:
             self._accumulator -= DT
-            inp = self.bot.decide(self.world) if self.bot else Input(self.steer())
+            if self.bot is not None:
+                inp = self.bot.decide(self.world)
+            else:  # quantised here, as the world and its log (and so the server's replay) see it
+                self._level = quantise(self.steer(), self._level)
+                inp = Input.of_level(self._level)
             self.world.step(inp)
             self.effects.emit(self.world)
             for name in self.world.events:

@@ -11,7 +11,7 @@ from game.render import SKINS
 from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import quietly
 from game.ui import Button, centered
-from game.world import WIDTH
+from rules.world import WIDTH
 
 MUTED = (110, 114, 140)
 SKIN_Y = 330

@@ -10,7 +10,7 @@ from game.assets import CORAL, GOLD, INK, WHITE
 from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import Job, RunResult, ServiceError
 from game.ui import Button, centered
-from game.world import HEIGHT, WIDTH, World
+from rules.world import HEIGHT, WIDTH, World
 
 
 class ResultsScene(Scene):
@@ -70,7 +70,7 @@ class ResultsScene(Scene):
         )
         self.new_best = world.score > services.best_score
         self.result, self.double, self.doubled, self.bonus, self.message = None, None, False, 0, ""
-        self.record = services.spawn(services.record_run(world.score, world.coins_collected))
+        self.record = ctx.server_runs.finish(world)
         self._refresh_buttons()
 
     def _refresh_buttons(self) -> None:
@@ -129,7 +129,9 @@ class ResultsScene(Scene):
                 )
             self.double = None
             self._refresh_buttons()
-        if self.ctx.autoplay and self.frames == AUTOPLAY_WAIT:
+        self.ctx.server_runs.prepare()  # the next run, while the player reads the results
+        ready = self.record is None and self.ctx.server_runs.settled
+        if self.ctx.autoplay and self.frames >= AUTOPLAY_WAIT and ready:
             self.on_button("shop" if self.ctx.runs == 1 else "again")  # the shop once, then play
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -17,7 +17,7 @@ from game.assets import CORAL, CREAM, INK, TEAL, WHITE, rle
 from game.scenes.base import AUTOPLAY_WAIT, Scene
 from game.services import Job, Purchase
 from game.ui import Button, centered
-from game.world import HEIGHT, WIDTH
+from rules.world import HEIGHT, WIDTH
 
 CARD_H = 100
 TOP = 118

@@ -10,7 +10,7 @@ import pygame
 from game.assets import INK, TEAL, WHITE
 from game.scenes.base import Scene
 from game.ui import Button, centered
-from game.world import HEIGHT, WIDTH
+from rules.world import HEIGHT, WIDTH
 
 AUTOPLAY_START = 30
 
@@ -78,7 +78,10 @@ class TitleScene(Scene):
 
     def update(self, dt: float) -> None:
         super().update(dt)
-        if self.ctx.autoplay and self.frames == AUTOPLAY_START:
+        self.ctx.server_runs.prepare()  # the first run, while the title shows
+        services = self.ctx.services
+        ready = services.status != "connecting" and self.ctx.server_runs.settled
+        if self.ctx.autoplay and self.frames >= AUTOPLAY_START and ready:
             # After the first run the bot tours the profile too (the shop comes from results),
             # so a headless run visits every scene.
             if self.ctx.runs == 1 and not self.toured:

@@ -1,4 +1,4 @@
-"""`python -m server.bench <name>`: run one benchmark (orders; payments add webhooks)."""
+"""`python -m server.bench <name>`: run one benchmark (orders, webhooks, runs)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from server.bench import orders, webhooks
+from server.bench import orders, runs, webhooks
 
 Subparsers = Any
 # Each benchmark registers its subcommand and sets `func(args) -> int`. Payments add webhooks.
-BENCHMARKS: list[Callable[[Subparsers], None]] = [orders.register, webhooks.register]
+BENCHMARKS: list[Callable[[Subparsers], None]] = [orders.register, webhooks.register, runs.register]
 
 
 def main(argv: list[str] | None = None) -> int:

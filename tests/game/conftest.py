@@ -26,7 +26,10 @@ from game.scenes.shop import CARD_H, TOP
 from game.services import Services
 from game.storage import LocalStore
 from game.ui import Painter
-from game.world import DT, HEIGHT, WIDTH, Bean, Input, World
+from rules.bot import Bot
+from rules.log import InputLog, LogError
+from rules.replay import replay
+from rules.world import DT, HEIGHT, WIDTH, Bean, Input, World
 from tests.bridge.conftest import free_port, running
 
 SERVER = "http://beanhop.test"
@@ -77,6 +80,10 @@ class FakeServer:
     fulfil_after_polls: int = 2  # GET /api/orders/{id} answers pending this many times
     requests: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)
     down: bool = False
+    runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    seeds: list[int] = field(default_factory=lambda: [1])  # the bot falls in 688 steps, 11 coins
+    run_daily_cap: bool = False  # POST /api/runs answers 429 run_daily_cap
+    reject_results: bool = False  # results answer 422 run_too_fast
 
     def inventory(self) -> dict[str, Any]:
         return {"items": dict(self.items), "coins": self.coins}
@@ -142,18 +149,14 @@ class FakeServer:
         if (method, path) == ("POST", "/api/ads/reward"):
             assert body is not None
             if body["placement"] == "double_coins":
-                self.coins += 7
+                finished = [r for r in self.runs.values() if r.get("granted")]
+                if not finished or finished[-1].get("doubled"):
+                    return 409, {"error": {"code": "nothing_to_double", "message": "no run"}}
+                finished[-1]["doubled"] = True
+                self.coins += finished[-1]["granted"]
             return 200, {"placement": body["placement"], "inventory": self.inventory()}
-        if (method, path) == ("POST", "/api/runs"):
-            assert body is not None
-            self.best = max(self.best, body["score"])
-            self.coins += body["coins"]
-            return 200, {
-                "run_id": 1,
-                "best_score": self.best,
-                "coins_granted": body["coins"],
-                "inventory": self.inventory(),
-            }
+        if path.startswith("/api/runs"):
+            return self.route_runs(method, path, body)
         if (method, path) == ("POST", "/api/shop/coins"):
             assert body is not None
             if self.coins < 300:
@@ -162,6 +165,56 @@ class FakeServer:
             self.items["skin.cocoa"] = 1
             return 200, {"inventory": self.inventory()}
         return 404, {"error": {"code": "not_found", "message": path}}
+
+    def route_runs(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        """The runs API, as strict as the server's: results are replayed with the rules."""
+        if (method, path) == ("POST", "/api/runs"):
+            if self.run_daily_cap:
+                return 429, {"error": {"code": "run_daily_cap", "message": "all coins earned"}}
+            run_id = len(self.runs) + 1
+            seed = self.seeds[(run_id - 1) % len(self.seeds)]
+            self.runs[run_id] = {"seed": seed, "status": "open", "revive": None}
+            return 201, {"run_id": run_id, "seed": seed, "coins_left_today": 1000}
+        _, _, _, run_id, action = path.split("/")
+        run = self.runs.get(int(run_id))
+        if method != "POST" or run is None:
+            return 404, {"error": {"code": "unknown_run", "message": "no such run"}}
+        if run["status"] != "open":
+            return 409, {"error": {"code": "run_closed", "message": "already recorded"}}
+        if action == "revive":
+            if body["paid_with"] == "token":
+                if self.items.get("revive", 0) < 1:
+                    return 409, {"error": {"code": "not_enough", "message": "no revive left"}}
+                self.items["revive"] -= 1
+            run["revive"] = body["paid_with"]
+            return 200, {
+                "run_id": int(run_id),
+                "revive": run["revive"],
+                "inventory": self.inventory(),
+            }
+        if self.reject_results:
+            run["status"] = "rejected"
+            return 422, {"error": {"code": "run_too_fast", "message": "played too fast"}}
+        try:
+            log = InputLog.from_json(body["log"])
+        except LogError as exc:
+            return 400, {"error": {"code": exc.code, "message": exc.message}}
+        outcome = replay(run["seed"], log, revive_paid=run["revive"] is not None)
+        run.update(status="finished", outcome=outcome, claim=body, granted=outcome.coins)
+        self.best = max(self.best, outcome.score)
+        self.coins += outcome.coins
+        return 200, {
+            "run_id": int(run_id),
+            "score": outcome.score,
+            "coins": outcome.coins,
+            "coins_granted": outcome.coins,
+            "capped": False,
+            "height": outcome.height,
+            "steps": outcome.steps,
+            "revived": outcome.revived,
+            "best_score": self.best,
+            "inventory": self.inventory(),
+        }
 
 
 def _grants(item_id: str) -> dict[str, int]:
@@ -262,6 +315,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{tmp / 'server.db'}",
         "PUBLIC_BASE_URL": base,
         "AD_REWARD_COOLDOWN_SECONDS": "0",
+        # headless games step faster than real time: the server's pace check is tested elsewhere
+        "RUN_TIME_TOLERANCE_SECONDS": "3600",
     }
     command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port)]
     with running(command, env, f"{base}/healthz", tmp / "server.log"):
@@ -282,6 +337,20 @@ async def to_game_over(game: Game) -> World:
     game.scene.go("gameover", world=world)
     game.manager._switch()
     assert game.manager.name == "gameover"
+    return world
+
+
+async def play_run(game: Game, *, until: str = "gameover", limit: int = 3000) -> World:
+    """From the title, signed in or not: start a run (the server's once its answer is in) and let
+    the autoplay bot steer it through the real play scene until the scene ``until``."""
+    await game.settle()
+    await game.frames(1)  # the title asks for the first run once signed in
+    await game.frames(100, until=lambda: game.ctx.server_runs.settled)
+    game.click("play")
+    assert game.manager.name == "play"
+    world: World = game.scene.world
+    game.scene.bot = Bot(world.seed)
+    await game.frames(limit, until=lambda: game.manager.name == until)
     return world
 
 

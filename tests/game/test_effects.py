@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pygame
 
-from game.bot import Bot
 from game.effects import MAX_PARTICLES, Effects
-from game.world import World
+from rules.bot import Bot
+from rules.world import World
 
 
 def test_events_spawn_particles_that_expire(display: pygame.Surface) -> None:

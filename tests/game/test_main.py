@@ -69,14 +69,15 @@ def test_screenshot_is_a_portrait_png(tmp_path: Path) -> None:
 
 
 def test_runs_from_a_staged_app_folder_without_httpx_or_numpy(tmp_path: Path) -> None:
-    """As the web build stages it: game/, bridge/ and assets/ copied into an app folder."""
+    """As the web build stages it: game/, rules/, bridge/ and assets/ copied into an app folder."""
     app = tmp_path / "app"
     ignore = shutil.ignore_patterns("__pycache__", "js", "build", "check", "web")
-    for folder in ("game", "bridge", "assets"):
+    for folder in ("game", "rules", "bridge", "assets"):
         shutil.copytree(ROOT / folder, app / folder, ignore=ignore)
     code = (
-        "import asyncio, sys, game, bridge\n"
+        "import asyncio, sys, game, bridge, rules\n"
         f"assert game.__file__.startswith({str(app)!r}), game.__file__\n"
+        f"assert rules.__file__.startswith({str(app)!r}), rules.__file__\n"
         f"assert bridge.__file__.startswith({str(app)!r}), bridge.__file__\n"
         "from game.main import main\n"
         "from game.options import Options\n"

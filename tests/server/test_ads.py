@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from server.settings import Settings
 from tests.server.conftest import Api, login, start_api
+from tests.server.runs_support import played_run, start
 
 
 async def test_free_coins_then_cooldown(api: Api) -> None:
@@ -78,14 +79,15 @@ async def test_double_coins_doubles_the_latest_run_once(api: Api) -> None:
         "/api/ads/reward", json={"placement": "double_coins"}, headers=me.headers
     )
     assert nothing.status_code == 409 and nothing.json()["error"]["code"] == "nothing_to_double"
-    run = await api.client.post("/api/runs", json={"score": 120, "coins": 40}, headers=me.headers)
-    assert run.status_code == 200
+    run = await played_run(api, me, seed=8)
+    assert run["coins_granted"] == 30
+    await start(api, me)  # the next run, still open: not the one doubled
     doubled = await api.client.post(
         "/api/ads/reward", json={"placement": "double_coins"}, headers=me.headers
     )
     assert doubled.status_code == 200, doubled.text
-    assert doubled.json()["granted"] == {"coins": 40}
-    assert doubled.json()["inventory"]["coins"] == 80
+    assert doubled.json()["granted"] == {"coins": 30}
+    assert doubled.json()["inventory"]["coins"] == 60
     api.clock.advance(60)
     twice = await api.client.post(
         "/api/ads/reward", json={"placement": "double_coins"}, headers=me.headers

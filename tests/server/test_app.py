@@ -41,8 +41,8 @@ async def test_malformed_bodies_are_400(api: Api) -> None:
 async def test_bodies_without_a_json_content_type_are_read_as_json(api: Api) -> None:
     me = await login(api)
     response = await api.client.post(
-        "/api/runs",
-        content=b'{"score": 5, "coins": 1}',
+        "/api/ads/reward",
+        content=b'{"placement": "free_coins"}',
         headers={**me.headers, "Content-Type": "text/plain"},
     )
     assert response.status_code == 200, response.text
@@ -256,7 +256,8 @@ async def test_a_session_whose_player_is_gone_is_401_everywhere(api: Api) -> Non
     ghost = {"Authorization": f"Bearer {sessions.issue(player_id=999_999, open_id='gone')}"}
     calls = [
         ("GET", "/api/me", None),
-        ("POST", "/api/runs", {"score": 1, "coins": 1}),
+        ("POST", "/api/runs", {}),
+        ("POST", "/api/runs/1/revive", {"paid_with": "ad"}),
         ("POST", "/api/inventory/consume", {"item_id": "revive", "quantity": 1}),
         ("POST", "/api/shop/coins", {"item_id": "skin_cocoa"}),
         ("POST", "/api/ads/reward", {"placement": "free_coins"}),

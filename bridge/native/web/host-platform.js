@@ -8,17 +8,27 @@
   'use strict';
 
   var sim = root.TTMinis && root.TTMinis.game;
-  var send = function () {};
+  var post = function () {};
+  // Answers meant for a worker that was reloaded since are dropped (its call ids start over).
+  var generation = 0;
   var ads = {};
   var audios = {};
   var waitingForGesture = [];
   var log = function () {};
+
+  function sender() {
+    var mine = generation;
+    return function (message) { if (mine === generation) { post(message); } };
+  }
+
+  function send(message) { post(message); }
 
   function clone(value) {
     try { return JSON.parse(JSON.stringify(value === undefined ? {} : value)); } catch (e) { return {}; }
   }
 
   function call(message) {
+    var send = sender();
     var reply = function (ok) {
       return function (res) { send({ type: 'reply', id: message.id, ok: ok, res: clone(res) }); };
     };
@@ -37,14 +47,15 @@
   }
 
   function ad(message) {
-    var post = function (event, res) { send({ type: 'ad', adId: message.adId, event: event, res: clone(res) }); };
+    var send = sender();
+    var answer = function (event, res) { send({ type: 'ad', adId: message.adId, event: event, res: clone(res) }); };
     if (message.op === 'create') {
       var created = sim.createRewardedVideoAd(message.args);
-      created.onClose(function (res) { post('close', res); });
-      created.onError(function (res) { post('error', res); });
+      created.onClose(function (res) { answer('close', res); });
+      created.onError(function (res) { answer('error', res); });
       ads[message.adId] = created;
     } else if (message.op === 'show' && ads[message.adId]) {
-      ads[message.adId].show().then(function () { post('shown', {}); }, function (err) { post('showFailed', err); });
+      ads[message.adId].show().then(function () { answer('shown', {}); }, function (err) { answer('showFailed', err); });
     }
   }
 
@@ -61,6 +72,7 @@
   }
 
   function createAudio(id) {
+    var send = sender();
     var el = new Audio();
     var entry = { el: el, stopping: false, startTime: 0 };
     Object.keys(AUDIO_EVENTS).forEach(function (type) {
@@ -145,8 +157,9 @@
 
   root.NativeEmuPlatform = {
     // `post` sends to the current worker; `logger(level, text)` writes to the page's console panel.
-    attach: function (post, logger) { send = post; log = logger; },
+    attach: function (poster, logger) { post = poster; log = logger; },
     reset: function () {
+      generation += 1;
       Object.keys(audios).forEach(function (id) { audio({ op: 'destroy', id: id }); });
       ads = {};
       waitingForGesture = [];

@@ -61,6 +61,9 @@
           throw emu.fail('loadSubpackage', sub.root + '/game.js threw ' + emu.describe(error));
         }
         return {};
+      }, function (error) {
+        delete loading[sub.name];  // a failed download may be tried again
+        throw error;
       });
       work = loading[sub.name];
     }

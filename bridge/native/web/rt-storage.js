@@ -3,7 +3,7 @@
  * write is durable when it returns (a synchronous request to the emulator's server, which keeps
  * them in its state directory, so they survive a reload); reads come from the copy loaded at
  * boot. A missing key reads as '' (Douyin's getStorageSync) and fails getStorage ("data not
- * found"). Limit: 10 MB in all, as Douyin documents it.
+ * found, key == k", errNo 21101, as Douyin documents it). Limit: 10 MB in all.
  */
 (function (emu) {
   'use strict';
@@ -75,7 +75,7 @@
     setStorage: twin('setStorage', function (o) { setStorageSync(o.key, o.data); }),
     getStorage: twin('getStorage', function (o) {
       if (!Object.prototype.hasOwnProperty.call(store, key('getStorage', o.key))) {
-        throw emu.fail('getStorage', 'data not found');
+        throw emu.fail('getStorage', 'data not found, key == ' + o.key, 21101);
       }
       return JSON.parse(store[o.key]);
     }, function (data) { return { data: data }; }),

@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.bridge.conftest import free_port, running
 from tests.bridge.native.conftest import (
     ROOT,
     emulator,
@@ -56,14 +55,24 @@ def test_a_bad_server_url_is_refused(tmp_path: Path) -> None:
     assert run.returncode == 1 and "--server must be an http(s) URL" in run.stderr
 
 
-def _wait_for_url(log: Path, process: subprocess.Popen[bytes]) -> str:
-    deadline = time.monotonic() + 60
+def _wait_for_url(log: Path, process: subprocess.Popen[bytes], seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and process.poll() is None:
         text = log.read_text()
         if "open http://" in text:
             return text
         time.sleep(0.1)
     pytest.fail(f"the emulator printed no URL: {log.read_text()}")
+
+
+def _wait_http(url: str) -> httpx.Response:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return httpx.get(url, timeout=5)
+        except httpx.HTTPError:
+            assert time.monotonic() < deadline, f"{url} never answered"
+            time.sleep(0.1)
 
 
 def test_a_taken_port_is_replaced_by_a_free_one_said_aloud(tmp_path: Path) -> None:
@@ -81,15 +90,7 @@ def test_a_taken_port_is_replaced_by_a_free_one_said_aloud(tmp_path: Path) -> No
             assert f"port {port} is taken: using " in text, text
             url = text.split("open ", 1)[1].split()[0]
             assert url != f"http://127.0.0.1:{port}/"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    answer = httpx.get(url + "__emu/package", timeout=2)
-                    break
-                except httpx.HTTPError:
-                    assert time.monotonic() < deadline, "the emulator never answered"
-                    time.sleep(0.1)
-            assert answer.json()["appid"] == "tt-emu-draw"
+            assert _wait_http(url + "__emu/package").json()["appid"] == "tt-emu-draw"
         finally:
             process.terminate()
             process.wait(10)
@@ -102,18 +103,28 @@ def test_without_server_it_starts_the_dev_server_with_its_sandbox(
 ) -> None:
     root = package("request", tmp_path)
     (root / "ttbridge.js").write_bytes((ROOT / "bridge" / "js" / "ttbridge.js").read_bytes())
-    port = free_port()
-    command = [*RUN, str(root), "--port", str(port), "--state", str(tmp_path / "state")]
+    command = [*RUN, str(root), "--port", "0", "--state", str(tmp_path / "state")]
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.db'}"}
     log = tmp_path / "emulator.log"
-    with running(command, env, f"http://127.0.0.1:{port}/__emu/package", log):
-        text = log.read_text()
-        assert "starting the game server with the TikTok sandbox" in text
-        assert "game server at http://127.0.0.1:" in text
-        page = open_page(browser, f"http://127.0.0.1:{port}")
-        wait_state(page, "running")
-        assert wait_console(page, "bridge session") == "bridge session 200 player yes"
-        page.close()
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            # Two servers start one after the other: be patient on a busy machine.
+            text = _wait_for_url(log, process, seconds=180)
+            assert "starting the game server with the TikTok sandbox" in text
+            server = text.split("game server at ", 1)[1].split()[0]
+            assert httpx.get(server + "/healthz", timeout=5).status_code == 200
+            url = text.split("open ", 1)[1].split()[0].rstrip("/")
+            _wait_http(url + "/__emu/package")
+            page = open_page(browser, url)
+            wait_state(page, "running")
+            assert wait_console(page, "bridge session") == "bridge session 200 player yes"
+            page.close()
+        finally:
+            process.terminate()
+            process.wait(30)
+    with pytest.raises(httpx.HTTPError):  # the dev server stopped with the emulator
+        httpx.get(server + "/healthz", timeout=5)
 
 
 def test_the_emulator_server_keeps_to_the_package(tmp_path: Path) -> None:

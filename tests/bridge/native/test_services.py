@@ -72,7 +72,7 @@ def test_storage_and_user_files_survive_reloads(browser: Any, tmp_path: Path) ->
         assert wait_console(page, "missing key") == 'missing key ""'
         assert (
             wait_console(page, "getStorage missing")
-            == "getStorage missing: getStorage:fail data not found"
+            == "getStorage missing: getStorage:fail data not found, key == never-set"
         )
         assert wait_console(page, "package text") == "package text: hello from the package"
         assert wait_console(page, "package bytes") == "package bytes: true 23"

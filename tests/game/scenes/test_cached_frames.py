@@ -8,7 +8,7 @@ import pygame
 from game.assets import ASSETS_DIR, Assets
 from game.render import Renderer
 from game.ui import Painter
-from game.world import PIXELS_PER_POINT
+from rules.world import PIXELS_PER_POINT
 from tests.game.conftest import Game, finished_world, to_game_over
 
 

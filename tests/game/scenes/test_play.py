@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 
 from game.render import SKINS
-from game.world import WIDTH, Bean, Coin, Kind, Platform, PowerUp
+from rules.world import WIDTH, Bean, Coin, Kind, Platform, PowerUp
 from tests.game.conftest import Game
 
 

@@ -19,7 +19,7 @@ from game.scenes import build_manager
 from game.scenes.shop import NO_IMAGE, image_asset
 from game.services import Services
 from game.storage import LocalStore
-from game.world import DT
+from rules.world import DT
 from tests.game.conftest import CATALOG, THUMB, Game, difference, make_context, thumbnail
 
 

@@ -2,14 +2,25 @@
 
 World coordinates grow upward (y is height in logical pixels); the camera only climbs and its
 ``camera_y`` is the world height shown at the bottom of the 360x640 view. One ``step`` advances
-the world by one fixed timestep. Randomness comes only from the world's seeded ``random.Random``.
+the world by one fixed timestep and records its input in the world's ``log`` (rules/log.py).
+
+The server replays runs with this code (rules/replay.py), natively, while the game runs it in a
+browser (CPython on WebAssembly): every result must be bit-identical on both. So the rules use only
+IEEE 754's correctly rounded operations (+ - * /, comparisons, abs, min, max, and float ``%``,
+which is an exact ``fmod``), never libm functions such as ``math.sin`` or ``**`` (whose last bit
+may differ between libcs), and randomness only from ``random.Random(seed)``'s ``random``,
+``uniform`` and ``choice``, whose code and results are the same in CPython 3.11 to 3.13. The steer
+is quantised to a few levels before the world uses it, so a log of levels replays exactly.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from rules.log import STEER_LEVELS, Recorder, quantise
 
 WIDTH = 360
 HEIGHT = 640
@@ -45,12 +56,20 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Input:
-    """One frame of player intent: steer -1 (left) .. 1 (right)."""
+    """One step of player intent: steer -1 (left) .. 1 (right), used as its quantised ``level``."""
 
     steer: float = 0.0
+    level: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", quantise(self.steer))
+
+    @classmethod
+    def of_level(cls, level: int) -> Input:
+        return cls(level / STEER_LEVELS)
 
 
-@dataclass
+@dataclass(slots=True)
 class Bean:
     x: float
     y: float  # the feet
@@ -60,7 +79,7 @@ class Bean:
     facing: int = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Platform:
     kind: Kind
     x: float  # centre
@@ -73,14 +92,14 @@ class Platform:
     dead: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Coin:
     x: float
     y: float
     dead: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class PowerUp:
     x: float
     y: float
@@ -90,7 +109,7 @@ class PowerUp:
 
 @dataclass
 class World:
-    """One run: the bean, the platforms ahead, coins, the camera and the score."""
+    """One run: the bean, the platforms ahead, coins, the camera, the score and the input log."""
 
     seed: int = 0
     generate: bool = True  # False: no level generation (tests place platforms themselves)
@@ -104,9 +123,13 @@ class World:
     ticks: int = 0
     over: bool = False
     revived: bool = False
+    recording: bool = True  # False: no log (the server's replay already has one)
+    log: Recorder = field(default_factory=Recorder, repr=False)
     events: list[str] = field(default_factory=list)
     rng: random.Random = field(init=False, repr=False)
     _top: float = field(init=False, default=0.0)
+    # Nothing lies below this height: until the camera's floor passes it, nothing is forgotten.
+    _lowest: float = field(init=False, default=-math.inf)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -139,13 +162,22 @@ class World:
         if self.over:
             return
         self.ticks += 1
+        if self.recording:
+            self.log.add(inp.level)
         self._move_platforms(dt)
-        self._move_bean(inp, dt)
-        self._collect()
-        self._follow_camera()
-        self._generate()
-        self._forget()
-        if self.bean.y < self.camera_y - DEATH_MARGIN:
+        self._move_bean(inp.level / STEER_LEVELS, dt)
+        if self.coins or self.powerups:
+            self._collect()
+        bean_y = self.bean.y
+        if bean_y > self.max_y:
+            self.max_y = bean_y
+        if bean_y - CAMERA_LEAD > self.camera_y:  # the camera only climbs
+            self.camera_y = bean_y - CAMERA_LEAD
+            self._generate()
+            self._forget()
+        elif self._lowest == -math.inf:  # a platform is falling
+            self._forget()
+        if bean_y < self.camera_y - DEATH_MARGIN:
             self.over = True
             self.events.append("fall")
 
@@ -156,6 +188,8 @@ class World:
         bean.y, bean.vx, bean.vy, bean.rocket = self.camera_y + 40, 0.0, SPRING_SPEED, 0.0
         self.over = False
         self.revived = True
+        if self.recording:
+            self.log.revive(self.ticks)
         self.events.append("spring")
 
     def _move_platforms(self, dt: float) -> None:
@@ -165,17 +199,16 @@ class World:
                 p.squash = max(0.0, p.squash - dt)
             if p.broken:
                 p.fall += 400 * dt
-                continue
-            if p.kind is Kind.MOVING:
-                p.x += p.vx * dt
+            elif p.vx:  # only moving platforms have a speed
+                x = p.x + p.vx * dt
                 limit = half - p.width / 2
-                if abs(p.x - half) > limit:
-                    p.x = half + limit * (1 if p.x > half else -1)
+                if abs(x - half) > limit:
+                    x = half + limit * (1 if x > half else -1)
                     p.vx = -p.vx
+                p.x = x
 
-    def _move_bean(self, inp: Input, dt: float) -> None:
+    def _move_bean(self, steer: float, dt: float) -> None:
         bean = self.bean
-        steer = max(-1.0, min(1.0, inp.steer))
         target = steer * MAX_VX
         change = max(-STEER_ACCEL * dt, min(STEER_ACCEL * dt, target - bean.vx))
         bean.vx += change
@@ -195,13 +228,15 @@ class World:
 
     def _land(self, previous: float) -> None:
         bean = self.bean
+        y = bean.y
         for p in self.platforms:
-            if p.broken or not (bean.y <= p.y <= previous):
+            if not (y <= p.y <= previous) or p.broken:
                 continue
             if abs(wrap_dx(bean.x, p.x)) > p.width / 2 + BEAN_HALF_WIDTH * 0.6:
                 continue
             if p.kind is Kind.CRUMBLING:
                 p.broken = True  # gives way under the bean: no bounce
+                self._lowest = -math.inf  # it falls: look for it below the floor every step
                 self.events.append("crumble")
                 continue
             bean.y = p.y
@@ -216,36 +251,39 @@ class World:
 
     def _collect(self) -> None:
         bean = self.bean
-        middle = bean.y + 18
+        x, middle = bean.x, bean.y + 18
+        collected = False
         for c in self.coins:
-            if not c.dead and _near(bean.x, middle, c.x, c.y, PICKUP_DISTANCE):
-                c.dead = True
+            if abs(c.y - middle) <= PICKUP_DISTANCE + 1 and _near(
+                x, middle, c.x, c.y, PICKUP_DISTANCE
+            ):
+                c.dead = collected = True
                 self.coins_collected += 1
                 self.events.append("coin")
         for u in self.powerups:
-            if not u.dead and _near(bean.x, middle, u.x, u.y, PICKUP_DISTANCE + 4):
-                u.dead = True
+            if _near(x, middle, u.x, u.y, PICKUP_DISTANCE + 4):
+                u.dead = collected = True
                 bean.rocket = ROCKET_SECONDS
                 self.events.append("powerup")
-
-    def _follow_camera(self) -> None:
-        self.max_y = max(self.max_y, self.bean.y)
-        self.camera_y = max(self.camera_y, self.bean.y - CAMERA_LEAD)
+        if collected:  # gone from the lists in the step that collected them
+            self.coins = [c for c in self.coins if not c.dead]
+            self.powerups = [u for u in self.powerups if not u.dead]
 
     def _forget(self) -> None:
         floor = self.camera_y - FORGET_BELOW
+        if floor <= self._lowest:  # the common case: nothing has gone below the floor
+            return
         for p in self.platforms:
             if p.y - p.fall < floor:
                 p.dead = True
-        for c in self.coins:
-            if c.y < floor:
-                c.dead = True
-        for u in self.powerups:
-            if u.y < floor:
-                u.dead = True
         self.platforms = [p for p in self.platforms if not p.dead]
-        self.coins = [c for c in self.coins if not c.dead]
-        self.powerups = [u for u in self.powerups if not u.dead]
+        self.coins = [c for c in self.coins if c.y >= floor]
+        self.powerups = [u for u in self.powerups if u.y >= floor]
+        falling = any(p.broken for p in self.platforms)
+        ys = (
+            [p.y for p in self.platforms] + [c.y for c in self.coins] + [u.y for u in self.powerups]
+        )
+        self._lowest = -math.inf if falling else min(ys, default=math.inf)
 
     # ---- level generation ------------------------------------------------------------------
 
@@ -292,5 +330,5 @@ def wrap_dx(a: float, b: float) -> float:
 
 
 def _near(ax: float, ay: float, bx: float, by: float, distance: float) -> bool:
-    dx = wrap_dx(ax, bx)
-    return dx * dx + (ay - by) ** 2 <= distance * distance
+    dx, dy = wrap_dx(ax, bx), ay - by
+    return dx * dx + dy * dy <= distance * distance

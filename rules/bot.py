@@ -1,7 +1,10 @@
 """The autoplay bot: reads the world, returns an Input. Deterministic for a given seed.
 
 It aims for the highest platform it can still reach, picks up coins on the way, and makes more
-mistakes as the climb gets harder, so a run always ends (which exercises game over).
+mistakes as the climb gets harder, so a run always ends (which exercises game over). A ``careful``
+bot makes no mistakes: it plays the long runs the server's replay benchmark needs. It lives with
+the rules (pure, like them) so that benchmark can play; its own arithmetic never needs to be
+reproducible elsewhere: what it decides reaches the world as quantised levels, in the log.
 """
 
 from __future__ import annotations
@@ -9,12 +12,13 @@ from __future__ import annotations
 import math
 import random
 
-from game.world import GRAVITY, MAX_VX, WIDTH, Input, Kind, Platform, World, wrap_dx
+from rules.world import GRAVITY, MAX_VX, WIDTH, Input, Kind, Platform, World, wrap_dx
 
 
 class Bot:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, *, careful: bool = False) -> None:
         self.rng = random.Random(seed * 7919 + 17)
+        self.careful = careful
         self.target: Platform | None = None
         self.slip_x: float | None = None  # where a distracted bot drifts to instead
         self._rising = False
@@ -25,7 +29,7 @@ class Bot:
         self._rising = bean.vy > 0
         if bounced:
             # a fresh decision after each bounce: sometimes a slip, more often higher up
-            slip = 0.015 + 0.4 * world.difficulty + world.height / 60000
+            slip = 0.0 if self.careful else 0.015 + 0.4 * world.difficulty + world.height / 60000
             self.slip_x = self.rng.uniform(0, WIDTH) if self.rng.random() < slip else None
         if self.slip_x is not None:
             return Input(_steer(wrap_dx(bean.x, self.slip_x)))

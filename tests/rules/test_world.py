@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from game.world import (
+from rules.world import (
     DT,
     HEIGHT,
     JUMP_SPEED,

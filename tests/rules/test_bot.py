@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from game.bot import Bot
-from game.world import World
+from rules.bot import Bot
+from rules.world import World
 
 
 def play(seed: int, limit: int = 60 * 120) -> tuple[int, int, int]:
