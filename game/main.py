@@ -151,7 +151,7 @@ async def _loop(
             manager.draw(screen)
             done = time.perf_counter()
             pygame.display.flip()
-            runtime.boot_started()  # the first frame is up: the loading screen goes
+            runtime.boot_started()  # the first frame is up: the page's loading screen goes
             stats.add((drawn - start) * 1000, (done - drawn) * 1000, manager.name)
             frame += 1
             if options.frames and frame >= options.frames:

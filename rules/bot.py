@@ -19,6 +19,7 @@ class Bot:
     def __init__(self, seed: int, *, careful: bool = False) -> None:
         self.rng = random.Random(seed * 7919 + 17)
         self.careful = careful
+        self.gave_up = False  # every bounce a slip: the run ends within a few bounces
         self.target: Platform | None = None
         self.slip_x: float | None = None  # where a distracted bot drifts to instead
         self._rising = False
@@ -30,6 +31,7 @@ class Bot:
         if bounced:
             # a fresh decision after each bounce: sometimes a slip, more often higher up
             slip = 0.0 if self.careful else 0.015 + 0.4 * world.difficulty + world.height / 60000
+            slip = 1.0 if self.gave_up else slip
             self.slip_x = self.rng.uniform(0, WIDTH) if self.rng.random() < slip else None
         if self.slip_x is not None:
             return Input(_steer(wrap_dx(bean.x, self.slip_x)))
@@ -38,6 +40,10 @@ class Bot:
         if self.target is None:
             return Input(0.0)
         return Input(_steer(wrap_dx(bean.x, self.target.x + self.target.vx * 0.2)))
+
+    def give_up(self) -> None:
+        """From now on the bot only slips, so its run ends soon whatever the seed."""
+        self.gave_up = True
 
     def _choose(self, world: World) -> None:
         bean = world.bean

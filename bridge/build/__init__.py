@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bridge.build import bytecode, native, page, runtimes, stdlib
+from bridge.build import bytecode, native, page, runtimes
 from bridge.build.options import (
     APP_NAME,
     PYGBAG_VERSION,
@@ -26,6 +26,7 @@ from bridge.build.options import (
     BuildOptions,
 )
 from bridge.build.stage import stage_app, zip_app
+from bridge.build.stdlib import discover, pyodide_keep, trim_zip
 from bridge.check import check
 
 __all__ = ["BuildError", "BuildOptions", "BuildResult", "build"]
@@ -113,6 +114,16 @@ def _pyodide(options: BuildOptions, app: Path, out: Path) -> str:
     return ""
 
 
+def _trim_stdlib(app: Path, archive: Path, timeout: float) -> None:
+    """Pyodide's python_stdlib.zip cut down to what the app and Pyodide need (bridge.build.stdlib)."""
+    _say("- finding the standard-library modules the app needs (a headless run)")
+    keep = pyodide_keep(discover(app, timeout))
+    full = archive.stat().st_size
+    kept = trim_zip(archive, archive.with_name("trimmed.zip"), keep)
+    archive.with_name("trimmed.zip").replace(archive)
+    _say(f"  python_stdlib.zip: {len(kept)} modules, {full // 1024} KB -> {archive.stat().st_size // 1024} KB")
+
+
 def _bytecode(options: BuildOptions, package: Path, app: Path, out: Path) -> None:
     """Python compiled ahead of time: nothing is compiled in the browser while the game starts."""
     assert options.wheel is not None
@@ -128,16 +139,6 @@ def _bytecode(options: BuildOptions, package: Path, app: Path, out: Path) -> Non
     )
     modules = bytecode.add_app_bytecode(app, package, cache, timeout)
     _say(f"  {modules} modules of the game")
-
-
-def _trim_stdlib(app: Path, archive: Path, timeout: float) -> None:
-    """Pyodide's python_stdlib.zip cut down to what the app and Pyodide need (bridge.build.stdlib)."""
-    _say("- finding the standard-library modules the app needs (a headless run)")
-    keep = stdlib.pyodide_keep(stdlib.discover(app, timeout))
-    full = archive.stat().st_size
-    kept = stdlib.trim_zip(archive, archive.with_name("trimmed.zip"), keep)
-    archive.with_name("trimmed.zip").replace(archive)
-    _say(f"  python_stdlib.zip: {len(kept)} modules, {full // 1024} KB -> {archive.stat().st_size // 1024} KB")
 
 
 def _sizes(out: Path) -> dict[str, tuple[int, int]]:

@@ -1,4 +1,5 @@
-"""The app folder the runtimes load: main.py, the app's packages (game/, rules/, the bridge's Python), assets/.
+"""The app folder the runtimes load: main.py, the app's packages (game/, rules/, the bridge's
+Python), assets/.
 
 ``bridge`` imports nothing of the game: the game is named here only as data (package names, the
 entry module in ``main.py``'s text, the headless run the stdlib discovery watches).
@@ -12,8 +13,8 @@ from pathlib import Path
 
 from bridge.build.options import BuildError
 
-# The first-party packages the app is made of: staged, and the roots of the stdlib discovery. A new
-# package (say rules/, shared with the server) is one more name here.
+# The first-party packages the app is made of (rules/: the game rules it shares with the server):
+# staged, and the roots of the stdlib discovery. A new package is one more name here.
 APP_PACKAGES = ("game", "rules", "bridge")
 # What the app imports from outside the standard library, with the PEP 723 dependencies that make
 # pygbag install it: the distribution (pygbag's package index maps it to its wasm wheel) and, for
@@ -61,9 +62,10 @@ def main_py() -> str:
 
 
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "tests", "test_*")
-# Build tooling and browser files stay out of the app: the page loads the JS itself.
+# Build tooling, desktop tools (native: the emulator of TikTok's native runtime; native_package: the native package's JS) and browser files
+# stay out of the app: the page loads the JS itself.
 _BRIDGE_EXCLUDE = {
-    "build", "check", "web", "js", "native", "native_package", "dev.py", "__main__.py"
+    "build", "check", "native", "native_package", "web", "js", "dev.py", "__main__.py"
 }
 
 

@@ -59,7 +59,8 @@
   }
 
   // source "python": the runtime runs and the game raised (its traceback is in the console); it
-  // may come after the first frame, so the screen comes back over a stopped game.
+  // may come after the first frame, so the screen comes back over a stopped game. "stalled": the
+  // load made progress, then none (the runtime came; the CDN hint would mislead).
   function fail(reason, source) {
     var python = source === "python";
     if (state.failed || (state.started && !python)) return;
@@ -70,7 +71,7 @@
     box.textContent = "";
     addLine(box, "strong", python ? "The game stopped with an error." : "The game could not start.");
     addLine(box, "div", reason);
-    if (python) {
+    if (python || source === "stalled") {
       addLine(box, "div", "The details are in the browser console. Reload the page to try again.");
     } else {
       runtimeHint(box);
@@ -95,18 +96,29 @@
   // The timeout counts from the last sign of progress (the runtimes and the page's Python write
   // #status and #progress), until the game's first frame, so a slow but moving download is not
   // mistaken for a dead one and a game that never draws is.
-  var lastSeen = "";
-  var lastChange = Date.now();
-  state.timer = setInterval(function () {
+  function snapshot() {
     var status = byId("status");
     var bar = byId("progress");
-    var seen = (status ? status.textContent : "") + "|" + (bar ? bar.value : "");
+    return (status ? status.textContent : "") + "|" + (bar ? bar.value : "");
+  }
+
+  var lastSeen = snapshot();
+  var progressed = false;
+  var lastChange = Date.now();
+  state.timer = setInterval(function () {
+    var seen = snapshot();
     if (seen !== lastSeen) {
       lastSeen = seen;
+      progressed = true;
       lastChange = Date.now();
     } else if (Date.now() - lastChange >= timeoutMs) {
-      fail("The runtime did not start: no progress for " + Math.round(timeoutMs / 1000) +
-        " seconds.");
+      var seconds = Math.round(timeoutMs / 1000) + " seconds";
+      if (progressed) {
+        fail("The game did not start: no progress for " + seconds + " after \"" +
+          seen.split("|")[0] + "\".", "stalled");
+      } else {
+        fail("The runtime did not start: no progress for " + seconds + ".");
+      }
     }
   }, Math.min(1000, Math.max(100, timeoutMs / 10)));
 

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import zipfile
 from collections.abc import Callable, Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -32,24 +29,30 @@ import pytest
 from bridge.build import BuildError, BuildOptions, build
 from bridge.build.options import PYGBAG_VERSION
 from bridge.build.runtimes import npm_pyodide
-from bridge.build.stdlib import pygbag_modules
 from tests.bridge.conftest import running
+from tests.bridge.pygbag_stub import (
+    BOOT_ORDER,
+    STAND_IN,
+    WHEEL_NAME,
+    CdnHandler,
+    port_8xxx,
+    stand_in_wheel,
+    stub_runtime,
+)
 from tests.bridge.test_build import project_ready
+from tests.bridge.test_page_pyodide import DRAWN_AT_START
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-STUB = Path(__file__).resolve().parent / "pygbag_stub"
 STRICT_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'"
-WHEEL_NAME = "pygame_ce-2.5.7.dev1-cp312-cp312-wasm32_bi_emscripten.whl"
-STAND_IN = "stand-in pygame-ce: the real wheel is opt-in (PYGAME_WASM_WHEEL)"
 REAL_WHEEL = os.environ.get("PYGAME_WASM_WHEEL", "")
-BOOT_ORDER = [
-    "pythons.js", "custom_onload", "main.js", "cpythonrc.py", "page script", "run __main__.py",
-    "install pygame", "patch pygame.base", "run main.py",
-]  # fmt: skip
 IDLE_PYTHONS_JS = (
     "/* Test stub: a runtime that loads, then does nothing. */\nwindow.stubLoaded = true;\n"
+)
+STALLING_PYTHONS_JS = (
+    "/* Test stub: some progress, then none. */\n"
+    "window.BeanhopBoot.progress(0.3, 'Stub progress');\nwindow.stubLoaded = true;\n"
 )
 # Records, from the start, whether pygbag's status texts ever hid the progress bar while loading.
 WATCH_PROGRESS = """
@@ -65,49 +68,6 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 
-def stand_in_wheel(path: Path) -> Path:
-    """pygame-ce as a wheel whose import raises: proof that main.py ran with it installed."""
-    info = "pygame_ce-2.5.7.dev1.dist-info"
-    with zipfile.ZipFile(path, "w") as wheel:
-        wheel.writestr("pygame/__init__.py", f"raise ImportError({STAND_IN!r})\n")
-        wheel.writestr(
-            f"{info}/METADATA", "Metadata-Version: 2.1\nName: pygame-ce\nVersion: 2.5.7.dev1\n"
-        )
-        wheel.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: false\n")
-        wheel.writestr(f"{info}/RECORD", "")
-    return path
-
-
-def stub_runtime(directory: Path, wheel: Path) -> Path:
-    """The stand-in in pygbag's CDN layout: also a valid ``--runtime-dir``."""
-    version = directory / PYGBAG_VERSION
-    (version / "cpython312").mkdir(parents=True)
-    shutil.copyfile(STUB / "pythons.js", version / "pythons.js")
-    shutil.copyfile(STUB / "cpythonrc.py", version / "cpythonrc.py")
-    shutil.copyfile(STUB / "main.js", version / "cpython312" / "main.js")
-    # main.data holds pygbag's standard library; the stand-in's holds the list of its modules.
-    (version / "cpython312" / "main.data").write_text("\n".join(sorted(pygbag_modules())))
-    (version / "cpython312" / "main.wasm").write_text("/* the stand-in runs Pyodide */\n")
-    (version / "empty.html").write_text("<!doctype html>\n")
-    index = {"-CDN-": "https://pygame-web.github.io/cdn/",
-             "pygame": "cp312/pygame_ce-2.5.7.dev1-<abi>-<abi>-<api>.whl"}  # fmt: skip
-    (directory / f"index-{PYGBAG_VERSION}-cp312.json").write_text(json.dumps(index))
-    (directory / "cp312").mkdir()
-    shutil.copyfile(wheel, directory / "cp312" / WHEEL_NAME)
-    return directory
-
-
-class _CdnHandler(SimpleHTTPRequestHandler):
-    """A CDN: static files with CORS (module scripts and wheels from another origin need it)."""
-
-    def end_headers(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def pyodide_dir() -> Path:
     """Pyodide from npm (the stand-in's CPython), installed once into the build's cache."""
@@ -121,12 +81,17 @@ def pyodide_dir() -> Path:
 def stub_cdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     directory = tmp_path_factory.mktemp("cdn")
     stub_runtime(directory, stand_in_wheel(tmp_path_factory.mktemp("wheel") / WHEEL_NAME))
-    for name, text in (("hang", "window.stubLoaded = true;\n"), ("idle", IDLE_PYTHONS_JS)):
+    stubs = {
+        "hang": "window.stubLoaded = true;\n",
+        "idle": IDLE_PYTHONS_JS,
+        "stall": STALLING_PYTHONS_JS,
+    }
+    for name, text in stubs.items():
         (directory / name / PYGBAG_VERSION).mkdir(parents=True)
         (directory / name / PYGBAG_VERSION / "pythons.js").write_text(text)
     if REAL_WHEEL and Path(REAL_WHEEL).is_file():
         stub_runtime(directory / "real", Path(REAL_WHEEL))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_CdnHandler, directory=str(directory)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(CdnHandler, directory=str(directory)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -136,18 +101,6 @@ def stub_cdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
-
-
-def port_8xxx() -> int:
-    """A free port from 8100-8999: pygbag treats http://localhost:8… pages specially."""
-    for port in random.sample(range(8100, 9000), 900):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 8100-8999")
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +122,7 @@ def site(
         "release": {**idle, "mode": "release"},
         "offline": {"cdn": f"http://127.0.0.1:9/cdn/{PYGBAG_VERSION}/"},
         "hang": {"cdn": f"{stub_cdn}hang/{PYGBAG_VERSION}/", "load_timeout_ms": 1500},
+        "stall": {"cdn": f"{stub_cdn}stall/{PYGBAG_VERSION}/", "load_timeout_ms": 1500},
         "csp": {"cdn": f"stub/{PYGBAG_VERSION}/"},
         "bundled": {"runtime_dir": runtime},
     }
@@ -259,26 +213,18 @@ def test_a_link_cannot_pick_the_interpreter_the_index_or_code_to_run(
     page: Any, site: str, stub_cdn: str
 ) -> None:
     """pygbag reads the page's query and hash as CPython options: a link could pick another
-    interpreter (?python3.13), set PYGPI, or name a .py file that import_site fetches and runs."""
+    interpreter (?python3.13), set PYGPI, or name a .py file that import_site fetches and runs.
+    And at http://localhost:8… pygbag takes wheels from http://localhost:8000/cdn/ unless PYGPI
+    is set (pep0723.py async_repos)."""
+    local = site.replace("127.0.0.1", "localhost")
+    assert local.startswith("http://localhost:8")
     evil = "http://127.0.0.1:9/"
-    assert boot(page, f"{site}/?python3.13&PYGPI={evil}&{evil}x.py#{evil}y.py") == "failed"
+    assert boot(page, f"{local}/?python3.13&PYGPI={evil}&{evil}x.py#{evil}y.py") == "failed"
     assert_stopped_at_the_stand_in(page)
     assert page.evaluate("() => window.stubEnv.PYGPI") == stub_cdn
     assert f"{stub_cdn}{PYGBAG_VERSION}/cpython312/main.js" in page.requests
-    assert not [url for url in page.requests if url.startswith(evil)]
-
-
-def test_on_localhost_the_wheels_still_come_from_the_package_index(
-    page: Any, site: str, stub_cdn: str
-) -> None:
-    """pygbag rewrites the index to http://localhost:8000/cdn/ for pages at http://localhost:8…
-    unless PYGPI is set (pep0723.py async_repos)."""
-    local = site.replace("127.0.0.1", "localhost")
-    assert local.startswith("http://localhost:8")
-    assert boot(page, f"{local}/") == "failed"
-    assert_stopped_at_the_stand_in(page)
     assert f"{stub_cdn}cp312/{WHEEL_NAME}" in page.requests
-    assert not [url for url in page.requests if "localhost:8000" in url]
+    assert not [url for url in page.requests if url.startswith(evil) or "localhost:8000" in url]
 
 
 def test_a_self_contained_bundle_loads_everything_from_itself(page: Any, site: str) -> None:
@@ -373,6 +319,14 @@ def test_a_runtime_that_never_starts_times_out_with_a_message(page: Any, site: s
     assert "--runtime pyodide" in page.inner_text("#load-error")
 
 
+def test_a_load_that_stops_moving_says_where_without_blaming_the_cdn(page: Any, site: str) -> None:
+    page.goto(f"{site}/stall/")
+    page.wait_for_selector("#load-error", state="visible", timeout=15_000)
+    text = page.inner_text("#load-error")
+    assert 'The game did not start: no progress for 2 seconds after "Stub progress"' in text
+    assert "--runtime-dir" not in text and "browser console" in text
+
+
 def test_the_page_runs_under_a_strict_csp(page: Any, site: str) -> None:
     """No inline script, no eval in the page's own code or its Python boot. This passes with the
     stand-in only: pygbag's real cpython312/main.js uses eval, which this policy forbids (the
@@ -403,13 +357,7 @@ def test_the_real_game_starts_in_the_pygbag_stand_in_at_its_first_frame(
     page: Any, site: str
 ) -> None:
     """The real game on pygbag's order and stdlib: the loading screen goes at its first flip."""
-    page.add_init_script(
-        "Object.defineProperty(window, 'BeanhopBoot', { configurable: true, set(boot) {"
-        " const started = boot.started; boot.started = () => { const c = document"
-        ".getElementById('canvas').getContext('2d').getImageData(180, 320, 1, 1).data;"
-        " window.drawnAtStart = c[3] > 0; started(); };"
-        " Object.defineProperty(window, 'BeanhopBoot', { value: boot, writable: true }); } });"
-    )
+    page.add_init_script(DRAWN_AT_START)
     state = boot(page, f"{site}/real/")
     assert state == "started", page.inner_text("#load-error")
     assert page.evaluate("() => window.drawnAtStart") is True

@@ -108,14 +108,22 @@ def tap(page: Any, x: float, y: float) -> None:
     page.mouse.click(box["x"] + x * box["width"] / GAME_W, box["y"] + y * box["height"] / GAME_H)
 
 
-# Whether the canvas held a frame when the loading screen was told to go (the game's first flip).
-DRAWN_AT_START = (
-    "Object.defineProperty(window, 'BeanhopBoot', { configurable: true, set(boot) {"
-    " const started = boot.started; boot.started = () => { window.drawnAtStart = document"
-    ".getElementById('canvas').getContext('2d').getImageData(180, 320, 1, 1).data[3] > 0;"
-    " started(); }; Object.defineProperty(window, 'BeanhopBoot', { value: boot, writable: true });"
-    " } });"
-)
+# Whether the canvas held a frame when the loading screen was first told to go (the game's first
+# flip calls BeanhopBoot.started; a runtime that calls it earlier records false).
+DRAWN_AT_START = """
+Object.defineProperty(window, "BeanhopBoot", { configurable: true, set(boot) {
+  const started = boot.started;
+  boot.started = () => {
+    if (!("drawnAtStart" in window)) {
+      const pixel = document.getElementById("canvas").getContext("2d")
+        .getImageData(180, 320, 1, 1).data;
+      window.drawnAtStart = pixel[3] > 0;
+    }
+    started();
+  };
+  Object.defineProperty(window, "BeanhopBoot", { value: boot, writable: true });
+} });
+"""
 
 
 def boot(page: Any, url: str) -> float:
@@ -161,7 +169,7 @@ def play_and_buy(page: Any, url: str, label: str) -> None:
     page.wait_for_selector("#game-frame #tt-sim-pay", timeout=30_000)
     # A new player has no Beans: recharge on the sheet, then confirm (TikTok's own flow).
     page.click("#tt-sim-pay-recharge")
-    page.wait_for_function("!document.querySelector('#tt-sim-pay-confirm').disabled")
+    page.wait_for_function("() => !document.querySelector('#tt-sim-pay-confirm').disabled")
     page.click("#tt-sim-pay-confirm")
     final = wait_probe(page, "a finished purchase", lambda s: s["purchase"] in ("done", "failed"))
     assert final["purchase"] == "done", final

@@ -169,3 +169,22 @@ def test_the_trimmed_pyodide_stdlib_holds_every_module_the_app_needs(
     assert trimmed.stat().st_size < full.stat().st_size / 2
     with zipfile.ZipFile(trimmed) as archive:
         assert archive.testzip() is None
+
+
+def test_the_command_names_what_pygbag_lacks(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    (root / "game" / "__main__.py").write_text(
+        "import statistics\n\ndef run(argv):\n    return 0\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bridge.build.stdlib", "--root", str(root)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "error: pygbag 0.9.3's CPython has no statistics" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    helped = subprocess.run(
+        [sys.executable, "-m", "bridge.build.stdlib", "--help"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "--regenerate-pygbag" in helped.stdout and "--measure-pyodide" in helped.stdout

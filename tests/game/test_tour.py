@@ -37,3 +37,13 @@ async def test_a_toured_run_reports_each_scenes_frame_work(tmp_path: Path) -> No
     assert scenes["shop"]["frames"] == TOUR_FRAMES
     for figures in scenes.values():
         assert 0 < figures["frame_ms"]["median"] <= figures["frame_ms"]["p95"]
+
+
+async def test_the_tour_ends_a_long_run_so_every_scene_shows(tmp_path: Path) -> None:
+    stats = tmp_path / "stats.json"
+    # seed 8 alone climbs for 2187 frames: the tour makes its bot give up after RUN_FRAMES
+    options = Options(headless=True, autoplay=True, tour=True, frames=1300, seed=8, stats=stats)
+    assert await main(options) == 0
+    assert {"title", "shop", "play", "gameover", "results"} <= set(
+        json.loads(stats.read_text())["scenes"]
+    )

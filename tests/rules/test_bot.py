@@ -29,3 +29,15 @@ def test_the_bot_collects_coins() -> None:
 def test_the_same_seed_replays_and_seeds_differ() -> None:
     assert play(3) == play(3)
     assert len({play(seed) for seed in range(1, 6)}) == 5
+
+
+@pytest.mark.parametrize("seed", range(1, 41))
+def test_a_careful_bot_that_gives_up_falls_within_seconds(seed: int) -> None:
+    world, bot = World(seed), Bot(seed, careful=True)
+    while world.ticks < 60 * 8:
+        world.step(bot.decide(world))
+    assert not world.over, "a careful bot climbs for eight seconds"
+    bot.give_up()
+    while not world.over and world.ticks < 60 * 30:
+        world.step(bot.decide(world))
+    assert world.over, "once it gives up, the run ends"

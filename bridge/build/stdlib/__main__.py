@@ -75,7 +75,7 @@ def check(root: Path) -> int:
     for name in undeclared:
         print(f"error: {name} is imported but not in bridge/build/stage.py WEB_DEPENDENCIES")
     if not (missing or undeclared):
-        print(f"ok: pygbag {PYGBAG_VERSION} ships every one of them; main.py declares {third}")
+        print(f"ok: pygbag {PYGBAG_VERSION} ships all of them; main.py declares {', '.join(third)}")
     return 1 if missing or undeclared else 0
 
 

@@ -1,9 +1,9 @@
 # Test stand-in for pygbag 0.9.3's cpythonrc.py and aio/pep0723.py, run by the stand-in pythons.js
 # in Pyodide. It follows the real order and is as strict as the real runtime:
-#  - "K=V" CPython options become environment variables (cpythonrc.py 232-238);
+#  - "K=V" CPython options become environment variables (cpythonrc.py 237-242);
 #  - only pygbag's standard library imports (main.js's files, the frozen modules);
 #  - import_site runs the page script through shell.source; shell.source first reads the code's
-#    PEP 723 block and imports (preload_code, 683-727): the first call reads PYGPI, once, to pick
+#    PEP 723 block and imports (preload_code, 680-730): the first call reads PYGPI, once, to pick
 #    the package index (pep0723.py async_repos 158-211, with its localhost:8 rewrite), installs the
 #    declared packages and applies the patches of "pygame.base" (parse_code 369-413, check_list
 #    418-511), then the imported ones that the index has; then it runs the code;
@@ -103,13 +103,17 @@ sys.modules["embed"] = embed
 asyncio.run = lambda coro, **kw: asyncio.ensure_future(coro)  # aio.run: a task, nothing awaited
 
 _MAPPING = {"pygame_ce": "pygame", "pygame.base": "pygame"}  # pep0723.py Config.mapping
-_repos = []
+_repos, _history_of_repos = [], []
 _history, _patchlist = [], []
 
 
 async def _async_repos():
     index = os.environ.get("PYGPI", "") or "https://pygame-web.github.io/cdn/"
-    response = await pyfetch(f"{index}index-0.9.3-cp312.json")
+    try:
+        response = await pyfetch(f"{index}index-0.9.3-cp312.json")
+    except OSError as error:  # pep0723.py 190-195: a message, and no index
+        print(f"Sorry, there is no pygbag package repository ({error})", file=sys.stderr)
+        return
     if response.ok:
         text = await response.string()
         repo = json.loads(text.replace("<abi>", "cp312").replace("<api>", "wasm32_bi_emscripten"))
@@ -142,7 +146,8 @@ def _declared(code):
 
 
 async def _preload_code(code):
-    if not _repos:  # async_repos runs once, for the first code: the page script
+    if not _history_of_repos:  # async_repos runs once, for the first code (the page script),
+        _history_of_repos.append(True)  # and is gone after (pep0723.py check_list 429-433)
         await _async_repos()
     for dep in _declared(code):
         dep = dep.lower().replace("-", "_")

@@ -1,14 +1,14 @@
 /* Test stand-in for pygbag 0.9.3's pythons.js: the real one's order, as strict as it is.
  *
- * Module evaluation (pythons.js 55-69, 1777-1985, 2494-2541): read window.config, add listeners
+ * Module evaluation (pythons.js 54-69, 2282-2470, 2485-2541): read window.config, add listeners
  * that alert() errors and unhandled rejections, find the <script type=module src=...pythons.js>
  * tag, turn the page's query into CPython options (orig_argv; "K=V" become environment variables
  * in cpythonrc.py) and its hash into sys.argv, fill cdn/pydigits/executable when unset.
- * On the load event (onload, 2017-2215): window.Module = vm, the "Leave site?" prompt unless
+ * On the load event (onload, 2066-2248): window.Module = vm, the "Leave site?" prompt unless
  * can_close, custom_onload(), then load config.executable: cpython312/main.js, here the
  * stand-in's interpreter (Pyodide, a real CPython 3.12, with only pygbag's stdlib importable).
- * postrun (384-404) fetches cpythonrc.py from config.cdn and runs the page script (run_pyrc,
- * 513-591): the stand-in cpythonrc.py installs only what main.py declares and imports.
+ * postrun (387-404) fetches cpythonrc.py from config.cdn and runs the page script (run_pyrc,
+ * 525-600): the stand-in cpythonrc.py installs only what main.py declares and imports.
  * Each step is logged to window.stubLog for the tests.
  */
 const module_name = "pythons.js";
@@ -39,7 +39,7 @@ const vm = {
     }
     status.innerHTML = text;
   },
-  locateFile: function (path, prefix) {  // pythons.js 476-485
+  locateFile: function (path, prefix) {  // pythons.js 479-486
     if (path === "main.data") {
       return (config.cdn || "") + vm.script.interpreter + config.pydigits + "/" + path;
     }
@@ -76,7 +76,7 @@ function autoConf(script) {
 function onload() {
   window.Module = vm;
   window.stubConfig = config;
-  if (!config.can_close) {  // feat_lifecycle, pythons.js 1140-1160
+  if (!config.can_close) {  // feat_lifecycle, pythons.js 1123-1146
     window.onbeforeunload = function () {
       return confirm("Are you sure you want to navigate away from this page ?") ? "" : false;
     };
