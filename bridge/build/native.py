@@ -4,7 +4,7 @@ The same app as the Pyodide web build (game/, the bridge's Python, assets/), run
 pygame-ce inside TikTok's runtime, which has no DOM and compiles wasm from package files only.
 Layout (see docs/native.md):
 
-    game.js  adapter.js webassembly.js screen.js boot.js ttbridge.js ttaudio.js manifest.js
+    game.js  adapter.js text.js webassembly.js screen.js boot.js ttbridge.js ttaudio.js manifest.js
     game.json  project.config.json  beanhop.zip (the app)  assets/sounds/*.ogg
     runtime/  game.js pyodide.js pyodide.asm.js pyodide.asm.wasm.br pyodide-lock.json fn/*.wasm
     python/   game.js python_stdlib.zip <pygame-ce wheel> pygame-base.wasm.br
@@ -32,7 +32,7 @@ from bridge.check import native as package_rules
 
 PACKAGE_JS = Path(__file__).resolve().parent.parent / "native_package"
 BRIDGE_JS = Path(__file__).resolve().parent.parent / "js"
-MAIN_JS = ("game.js", "adapter.js", "webassembly.js", "screen.js", "boot.js")
+MAIN_JS = ("game.js", "adapter.js", "text.js", "webassembly.js", "screen.js", "boot.js")
 BRIDGE_FILES = ("ttbridge.js", "ttaudio.js")
 SUBPACKAGES = ("runtime", "python")
 APP_ARCHIVE = f"{APP_NAME}.zip"

@@ -11,6 +11,8 @@
  */
 'use strict';
 
+var encoding = require('./text.js');
+
 var root = typeof GameGlobal !== 'undefined' ? GameGlobal : globalThis;
 var PACKAGE_BASE = 'ttpkg://package/';
 
@@ -132,90 +134,12 @@ function packageFetch(input) {
   return readFile(path).then(function (buffer) { return new PackageResponse(packageUrl(path), buffer); });
 }
 
-// ---- text, time, randomness --------------------------------------------------------------
-
-function bytesOf(input) {
-  if (input === undefined || input === null) { return new Uint8Array(0); }
-  if (input instanceof ArrayBuffer) { return new Uint8Array(input); }
-  return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-}
-
-/* UTF-8 and UTF-16LE, the two encodings Emscripten asks for. */
-function PackageTextDecoder(label) {
-  var name = String(label === undefined ? 'utf-8' : label).toLowerCase();
-  if (name === 'utf8') { name = 'utf-8'; }
-  if (name !== 'utf-8' && name !== 'utf-16le') {
-    throw new RangeError('TextDecoder: only utf-8 and utf-16le are supported, not ' + label);
-  }
-  this.encoding = name;
-}
-PackageTextDecoder.prototype.decode = function (input) {
-  var bytes = bytesOf(input);
-  return this.encoding === 'utf-8' ? decodeUtf8(bytes) : decodeUtf16(bytes);
-};
-
-function decodeUtf8(bytes) {
-  var parts = [];
-  var units = [];
-  for (var i = 0; i < bytes.length;) {
-    var b = bytes[i++];
-    var cp;
-    if (b < 0x80) {
-      cp = b;
-    } else if (b >= 0xc2 && b < 0xe0 && i < bytes.length) {
-      cp = ((b & 0x1f) << 6) | (bytes[i++] & 0x3f);
-    } else if (b >= 0xe0 && b < 0xf0 && i + 1 < bytes.length) {
-      cp = ((b & 0x0f) << 12) | ((bytes[i++] & 0x3f) << 6) | (bytes[i++] & 0x3f);
-    } else if (b >= 0xf0 && b < 0xf5 && i + 2 < bytes.length) {
-      cp = ((b & 0x07) << 18) | ((bytes[i++] & 0x3f) << 12) | ((bytes[i++] & 0x3f) << 6) | (bytes[i++] & 0x3f);
-    } else {
-      cp = 0xfffd;
-    }
-    if (cp > 0xffff) {
-      cp -= 0x10000;
-      units.push(0xd800 | (cp >> 10), 0xdc00 | (cp & 0x3ff));
-    } else {
-      units.push(cp);
-    }
-    if (units.length > 8192) { parts.push(String.fromCharCode.apply(null, units)); units = []; }
-  }
-  parts.push(String.fromCharCode.apply(null, units));
-  return parts.join('');
-}
-
-function decodeUtf16(bytes) {
-  var parts = [];
-  for (var i = 0; i + 1 < bytes.length; i += 16384) {
-    var end = Math.min(bytes.length - (bytes.length % 2), i + 16384);
-    var units = [];
-    for (var j = i; j < end; j += 2) { units.push(bytes[j] | (bytes[j + 1] << 8)); }
-    parts.push(String.fromCharCode.apply(null, units));
-  }
-  return parts.join('');
-}
-
-function PackageTextEncoder() { this.encoding = 'utf-8'; }
-PackageTextEncoder.prototype.encode = function (text) {
-  var out = [];
-  var s = String(text === undefined ? '' : text);
-  for (var i = 0; i < s.length; i++) {
-    var cp = s.codePointAt(i);
-    if (cp > 0xffff) { i++; }
-    if (cp < 0x80) { out.push(cp); } else if (cp < 0x800) {
-      out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-    } else {
-      out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-    }
-  }
-  return new Uint8Array(out);
-};
+// ---- time, randomness --------------------------------------------------------------
 
 /* Not a cryptographic source: the runtime offers none synchronously. Python's hash seed and
  * the game's run seeds come from here; secrets (session tokens) come from the server. */
 function getRandomValues(view) {
-  var bytes = bytesOf(view);
+  var bytes = encoding.bytesOf(view);
   for (var i = 0; i < bytes.length; i++) { bytes[i] = Math.floor(Math.random() * 256); }
   return view;
 }
@@ -280,8 +204,8 @@ function install(options) {
   ['window', 'document'].forEach(function (name) { if (!(name in root)) { root[name] = undefined; } });
   provide('location', new PackageURL(PACKAGE_BASE + 'game.js'));
   provide('URL', PackageURL);
-  provide('TextDecoder', PackageTextDecoder);
-  provide('TextEncoder', PackageTextEncoder);
+  provide('TextDecoder', encoding.TextDecoder);
+  provide('TextEncoder', encoding.TextEncoder);
   provide('performance', { now: function () { return Date.now() - START; } });
   provide('crypto', { getRandomValues: getRandomValues });
   provide('AbortController', PackageAbortController);
@@ -326,7 +250,5 @@ module.exports = {
   fetch: packageFetch,
   URL: PackageURL,
   windowSize: windowSize,
-  TextDecoder: PackageTextDecoder,
-  TextEncoder: PackageTextEncoder,
   stats: stats
 };

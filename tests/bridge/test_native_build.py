@@ -137,7 +137,7 @@ def test_the_package_layout(package: Path) -> None:
         ],
     }
     assert json.loads((package / "project.config.json").read_text())["appid"] == native.DEV_APPID
-    for name in ("game.js", "adapter.js", "webassembly.js", "screen.js", "boot.js", "ttbridge.js",
+    for name in ("game.js", "adapter.js", "text.js", "webassembly.js", "screen.js", "boot.js", "ttbridge.js",
                  "ttaudio.js", "manifest.js", "beanhop.zip", "assets/sounds/jump.ogg",
                  "runtime/game.js", "runtime/pyodide.js", "runtime/pyodide.asm.js",
                  "runtime/pyodide.asm.wasm.br", "runtime/pyodide-lock.json",

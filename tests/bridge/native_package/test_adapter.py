@@ -137,7 +137,7 @@ def adapter_package(tmp: Path) -> Path:
     root = tmp / "adapter"
     (root / "data").mkdir(parents=True)
     (root / "sub").mkdir()
-    for name in ("adapter.js", "webassembly.js", "screen.js"):
+    for name in ("adapter.js", "text.js", "webassembly.js", "screen.js"):
         shutil.copyfile(PACKAGE_JS / name, root / name)
     shutil.copyfile(ROOT / "bridge" / "js" / "ttaudio.js", root / "ttaudio.js")
     shutil.copyfile(ROOT / "assets" / "sounds" / "music.ogg", root / "music.ogg")
@@ -209,7 +209,7 @@ def runtime_package(tmp: Path) -> Path:
     root = tmp / "pyodide"
     (root / "runtime").mkdir(parents=True)
     (root / "runtime" / "game.js").write_text(native.SUBPACKAGE_JS["runtime"])
-    for name in ("adapter.js", "webassembly.js"):
+    for name in ("adapter.js", "text.js", "webassembly.js"):
         shutil.copyfile(PACKAGE_JS / name, root / name)
     assert PYODIDE_DIR is not None
     opts = BuildOptions(root=ROOT, out=root, wheel=fake_wheel(tmp / FAKE_WHEEL_NAME))
