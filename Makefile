@@ -41,7 +41,11 @@ dev: $(STAMP) ## build the web game, start the server with the TikTok sandbox, p
 build: $(STAMP) ## build the web game into dist/web (options: make build ARGS="--release ...")
 	@$(PY) -m bridge.build $(ARGS)
 
-native: $(STAMP) ## run dist/tiktok-native in the native-runtime emulator with the dev server and sandbox
+# The package names this origin; the emulator sends its requests to the server it runs.
+NATIVE_ORIGIN ?= http://127.0.0.1:8000
+
+native: $(STAMP) ## build dist/tiktok-native (needs PYGAME_WASM_WHEEL) and run it in the native-runtime emulator with the dev server and sandbox
+	@$(PY) -m bridge.build --target tiktok-native --server-origin $(NATIVE_ORIGIN) $(BUILD_ARGS)
 	@$(PY) -m bridge.native dist/tiktok-native $(ARGS)
 
 check-web: $(STAMP) ## check dist/web against TikTok's package rules

@@ -2,6 +2,8 @@
 
 Muting has reasons: the player's own switch, the app being hidden, an ad playing. Sound plays only
 when there is no reason left. Without an audio device (headless, CI) everything is a no-op.
+Where pygame's mixer has no device but the platform plays files (TikTok's native runtime,
+``bridge.sound``), the same sounds go through the platform.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from pathlib import Path
 
 import pygame
 
+from bridge.sound import PlatformSounds
+
 SOUNDS = ("jump", "coin", "spring", "fall", "button", "crumble", "powerup")
 _FILES = {"crumble": "fall", "powerup": "spring"}  # effects that share a sound
 
 
 class Audio:
-    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+    def __init__(
+        self, root: Path, *, enabled: bool = True, platform: PlatformSounds | None = None
+    ) -> None:
         self.root = root
         self.music_volume = 0.6
         self.sfx_volume = 0.8
@@ -23,7 +29,8 @@ class Audio:
         self._reasons: set[str] = set()
         self._sounds: dict[str, pygame.mixer.Sound] = {}
         self._music_started = False
-        self.available = enabled and self._init_mixer()
+        self._platform: PlatformSounds | None = None
+        self.available = enabled and (self._init_mixer() or self._init_platform(platform))
 
     def _init_mixer(self) -> bool:
         try:
@@ -34,6 +41,19 @@ class Audio:
                 self._sounds[name] = pygame.mixer.Sound(str(path))
         except (pygame.error, FileNotFoundError):
             return False
+        return True
+
+    def _init_platform(self, platform: PlatformSounds | None) -> bool:
+        """The platform's player, with each effect and the music as files of the app."""
+        if platform is None:
+            return False
+        folder = f"{self.root.name}/sounds"  # the sounds' path relative to the app folder
+        names = [*SOUNDS, "music"]
+        if not all(
+            platform.load(n, f"{folder}/{_FILES.get(n, n)}.ogg", loop=n == "music") for n in names
+        ):
+            return False
+        self._platform = platform
         return True
 
     @property
@@ -60,6 +80,10 @@ class Audio:
         self._apply()
 
     def play(self, name: str) -> None:
+        if self._platform is not None:
+            if not self.muted and name in SOUNDS:
+                self._platform.play(name, self.sfx_volume)
+            return
         if self.available and not self.muted and name in self._sounds:
             sound = self._sounds[name]
             sound.set_volume(self.sfx_volume)
@@ -68,6 +92,10 @@ class Audio:
     def start_music(self) -> None:
         """Start the loop (in a browser this must follow a user gesture: the title's tap)."""
         if not self.available or self._music_started:
+            return
+        if self._platform is not None:
+            self._music_started = True
+            self._apply()
             return
         try:
             pygame.mixer.music.load(str(self.root / "sounds" / "music.ogg"))
@@ -79,6 +107,13 @@ class Audio:
 
     def _apply(self) -> None:
         if not self.available:
+            return
+        if self._platform is not None:
+            if self._music_started and self.muted:
+                self._platform.pause("music")
+            elif self._music_started:
+                self._platform.set_volume("music", self.music_volume)
+                self._platform.resume("music")
             return
         if self.muted:
             pygame.mixer.pause()

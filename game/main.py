@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bridge import Bridge, frames, runtime
+from bridge.sound import platform_sounds
 from bridge.transports import auto_transport
 from game.assets import ASSETS_DIR, Assets
 from game.errors import ConfigError
@@ -85,8 +86,9 @@ async def _run(options: Options) -> int:
 
 def _services(options: Options, where: str) -> Services:
     store = LocalStore(default_save_path() if where == "native" and not options.headless else None)
-    if where != "native":
-        return Services(Bridge(auto_transport(server_url="")), store, server_url="")
+    if where != "native":  # the page's own origin, or the server a native package names
+        server = options.server or ""
+        return Services(Bridge(auto_transport(server_url=server)), store, server_url=server)
     server = options.server or (None if options.headless else DEFAULT_SERVER)
     try:
         transport = auto_transport(server_url=server or DEFAULT_SERVER)
@@ -102,7 +104,7 @@ def _context(options: Options, where: str, services: Services) -> Context:
 
     assets = Assets(ASSETS_DIR)
     store = services.store
-    audio = Audio(ASSETS_DIR, enabled=not options.headless)
+    audio = Audio(ASSETS_DIR, enabled=not options.headless, platform=platform_sounds())
     audio.set_volumes(music=float(store.get("music_volume")), sfx=float(store.get("sfx_volume")))
     audio.set_user_muted(bool(store.get("muted")))
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bridge.build import bytecode, page, runtimes
+from bridge.build import bytecode, native, page, runtimes
 from bridge.build.options import (
     APP_NAME,
     PYGBAG_VERSION,
@@ -151,7 +151,7 @@ def _sizes(out: Path) -> dict[str, tuple[int, int]]:
 
 def _check(options: BuildOptions, out: Path) -> None:
     _say("- checking the package against TikTok's rules")
-    report = check(out, target="html")
+    report = check(out, target="native" if options.native else "html")
     if not report.ok:
         lines = "\n".join(f"  {v}" for v in report.violations)
         raise BuildError(
@@ -173,17 +173,14 @@ def build(options: BuildOptions) -> BuildResult:
         _say(f"- staging the app: game/, rules/, bridge/, assets/ from {options.root}")
         files = stage_app(options.root, app)
         _say(f"  {len(files)} files")
-        _copy_bridge_js(options, out)
-        if options.runtime == "pygbag":
-            cdn = _pygbag(options, app, work, out)
-            wheel = ""
+        if options.native:
+            native.assemble(options, app, out)
         else:
-            assert options.wheel is not None
-            cdn, wheel = _pyodide(options, app, out), options.wheel.name
-        _write_static(options, out, cdn, wheel)
+            _web(options, app, work, out)
         if options.target == "tiktok":
             config = json.dumps(minigame_config(options), indent=2) + "\n"
             (out / "minigame.config.json").write_text(config, encoding="utf-8")
+        if options.target != "web":
             _check(options, out)
         stamp_path(options.out).unlink(missing_ok=True)  # bridge.dev's "up to date" no longer holds
         if options.out.exists():
@@ -191,9 +188,21 @@ def build(options: BuildOptions) -> BuildResult:
         options.out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(out, options.out)
     result = BuildResult(options.out, files, _sizes(options.out))
-    _say(summary(result))
+    _say(native.summary(options.out) if options.native else summary(result))
     _say(f"Done in {time.monotonic() - started:.1f} s.")
     return result
+
+
+def _web(options: BuildOptions, app: Path, work: Path, out: Path) -> None:
+    """The browser bundle: the page, its static files, the runtime and the bridge's JS."""
+    _copy_bridge_js(options, out)
+    if options.runtime == "pygbag":
+        cdn = _pygbag(options, app, work, out)
+        wheel = ""
+    else:
+        assert options.wheel is not None
+        cdn, wheel = _pyodide(options, app, out), options.wheel.name
+    _write_static(options, out, cdn, wheel)
 
 
 def summary(result: BuildResult) -> str:

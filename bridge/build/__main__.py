@@ -11,7 +11,9 @@ from bridge.build import BuildError, BuildOptions, build
 from bridge.build.options import (
     DEFAULT_CDN,
     DEFAULT_CLIENT_KEY,
+    NATIVE,
     PYODIDE_VERSION,
+    TARGETS,
     add_runtime_arguments,
 )
 
@@ -27,13 +29,17 @@ examples:
   python -m bridge.build --release --target tiktok --runtime pyodide --eval-free \\
       --wheel PATH --server-origin https://api.example.com
                                               TikTok package: checked, no eval
+  python -m bridge.build --target tiktok-native --wheel PATH --server-origin https://api.example.com
+                                              TikTok native-runtime package (dist/tiktok-native);
+                                              add --release --appid ID for an upload
 """
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bridge.build",
-        description="Build Bean Hop for the browser (and TikTok's HTML runtime).",
+        description="Build Bean Hop for the browser, TikTok's HTML runtime or TikTok's native "
+        "runtime (a code package run by Pyodide, see docs/native.md).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -54,9 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--target",
-        choices=("web", "tiktok"),
+        choices=TARGETS,
         default="web",
-        help="tiktok adds the SDK, minigame.config.json and runs the checker",
+        help="tiktok adds the SDK, minigame.config.json and runs the checker; "
+        f"{NATIVE} writes a native-runtime package (always Pyodide, eval-free, checked)",
     )
     parser.add_argument(
         "--eval-free",
@@ -68,7 +75,14 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("PUBLIC_BASE_URL"),
         metavar="URL",
         help="the game server's https origin, a trusted domain "
-        "for --target tiktok (env PUBLIC_BASE_URL)",
+        f"for --target tiktok, where {NATIVE} sends its requests (env PUBLIC_BASE_URL)",
+    )
+    parser.add_argument(
+        "--appid",
+        default=os.environ.get("TIKTOK_APP_ID"),
+        metavar="ID",
+        help=f"TikTok's app id for {NATIVE}'s project.config.json, required with --release "
+        "(env TIKTOK_APP_ID)",
     )
     parser.add_argument(
         "--client-key",
@@ -76,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         help="TikTok client key for TTMinis.game.init (env TIKTOK_CLIENT_KEY)",
     )
     add_runtime_arguments(parser, ROOT)
+    parser.set_defaults(out=None)  # dist/web, or dist/tiktok-native for that target
     parser.add_argument(
         "--timeout",
         type=float,
@@ -87,18 +102,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    native = args.target == NATIVE
+    out = args.out or args.root / "dist" / ("tiktok-native" if native else "web")
     options = BuildOptions(
         root=args.root.resolve(),
-        out=args.out.resolve(),
+        out=out.resolve(),
         mode=args.mode or "dev",
         target=args.target,
-        runtime=args.runtime,
+        runtime="pyodide" if native else args.runtime,
         runtime_dir=args.runtime_dir,
         cdn=args.cdn,
         wheel=args.wheel,
         eval_free=args.eval_free,
         server_origin=args.server_origin,
         client_key=args.client_key,
+        appid=args.appid,
         timeout=args.timeout,
     )
     try:

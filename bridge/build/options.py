@@ -19,7 +19,8 @@ TITLE = "Bean Hop"
 WIDTH, HEIGHT = 360, 640
 
 MODES = ("dev", "release")
-TARGETS = ("web", "tiktok")
+NATIVE = "tiktok-native"
+TARGETS = ("web", "tiktok", NATIVE)
 RUNTIMES = ("pygbag", "pyodide")
 
 
@@ -41,6 +42,7 @@ class BuildOptions:
     bytecode: bool = True  # Pyodide: ship compiled .pyc (bridge/build/bytecode.py)
     server_origin: str | None = None
     client_key: str = DEFAULT_CLIENT_KEY
+    appid: str | None = None  # TikTok's app id, for the native package's project.config.json
     npm_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "beanhop")
     timeout: float = 120.0
     load_timeout_ms: int = 30000
@@ -55,12 +57,19 @@ class BuildOptions:
         return self.dev and self.target == "web"
 
     @property
+    def native(self) -> bool:
+        return self.target == NATIVE
+
+    @property
     def self_contained(self) -> bool:
         return self.runtime == "pyodide" or self.runtime_dir is not None
 
     def validate(self) -> None:
         """Raises BuildError for combinations that cannot work, before anything is written."""
         assert self.mode in MODES and self.target in TARGETS and self.runtime in RUNTIMES
+        if self.native:
+            self._validate_native()
+            return
         if self.eval_free and self.runtime != "pyodide":
             raise BuildError("--eval-free needs --runtime pyodide (pygbag's runtime uses eval)")
         if self.runtime == "pyodide" and self.wheel is None:
@@ -88,6 +97,37 @@ class BuildOptions:
                     "--target tiktok needs the server's https origin for minigame.config.json: "
                     "--server-origin https://your.server (or env PUBLIC_BASE_URL)"
                 )
+
+
+    def _validate_native(self) -> None:
+        if self.runtime_dir is not None:
+            raise BuildError("--runtime-dir is pygbag's; --target tiktok-native runs Pyodide")
+        if self.wheel is None:
+            raise BuildError(
+                "--target tiktok-native needs the pygame-ce wasm wheel: pass --wheel PATH or set "
+                "PYGAME_WASM_WHEEL (pygame_ce-...-cp312-cp312-wasm32_bi_emscripten.whl from "
+                "pygbag's package index, see docs/native.md)"
+            )
+        if not (self.wheel.is_file() and zipfile.is_zipfile(self.wheel)):
+            raise BuildError(f"{self.wheel} is not a wheel (a .whl zip archive)")
+        origin = urlsplit(self.server_origin or "")
+        https = "https" if not self.dev else "http(s)"
+        if (
+            origin.scheme not in ("https", "http" if self.dev else "https")
+            or not origin.hostname
+            or origin.path not in ("", "/")
+            or origin.query
+        ):
+            raise BuildError(
+                f"--target tiktok-native needs the game server's {https} origin, where the game "
+                "sends its requests: --server-origin https://your.server (or env PUBLIC_BASE_URL)"
+                + ("" if self.dev else "; a release talks to an https server only")
+            )
+        if not self.dev and not (self.appid or "").strip():
+            raise BuildError(
+                "a release of the native package needs TikTok's app id for project.config.json: "
+                "--appid ID or env TIKTOK_APP_ID (the developer portal shows it under the app)"
+            )
 
 
 def add_runtime_arguments(parser: argparse.ArgumentParser, root: Path) -> None:

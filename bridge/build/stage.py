@@ -62,9 +62,11 @@ def main_py() -> str:
 
 
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "tests", "test_*")
-# Build tooling, desktop tools (native: the emulator of TikTok's native runtime) and browser files
+# Build tooling, desktop tools (native: the emulator of TikTok's native runtime; native_package: the native package's JS) and browser files
 # stay out of the app: the page loads the JS itself.
-_BRIDGE_EXCLUDE = {"build", "check", "native", "web", "js", "dev.py", "__main__.py"}
+_BRIDGE_EXCLUDE = {
+    "build", "check", "native", "native_package", "web", "js", "dev.py", "__main__.py"
+}
 
 
 def _bridge_ignore(directory: str, names: list[str]) -> set[str]:

@@ -103,11 +103,14 @@ def _skip_limits(r: _Reader) -> None:
         r.uleb()
 
 
-def _read_imports(r: _Reader, globals_: list[int | None]) -> None:
+def _read_imports(
+    r: _Reader, globals_: list[int | None], names: list[tuple[str, str, int]] | None = None
+) -> None:
     for _ in range(r.uleb()):
-        r.name()
-        r.name()
+        module, name = r.name(), r.name()
         kind = r.byte()
+        if names is not None:
+            names.append((module, name, kind))
         if kind == 0:
             r.uleb()
         elif kind == 1:
@@ -124,6 +127,31 @@ def _read_imports(r: _Reader, globals_: list[int | None]) -> None:
             r.uleb()
         else:
             raise WasmError(f"unknown import kind {kind}")
+
+
+def imports(module: bytes) -> list[tuple[str, str, int]]:
+    """Every import of a wasm module as ``(module, name, kind)``; kind 0 is a function."""
+    if module[:4] != MAGIC:
+        raise WasmError("not a WebAssembly module (bad magic)")
+    r = _Reader(module, 8)
+    found: list[tuple[str, str, int]] = []
+    while r.pos < r.end:
+        section, size = r.byte(), r.uleb()
+        if section == _IMPORT:
+            _read_imports(_Reader(module, r.pos, r.pos + size), [], found)
+            break
+        r.pos += size
+    return found
+
+
+def first_section(module: bytes) -> bytes:
+    """The module's header and its first section: a side module's ``dylink.0`` comes first."""
+    if module[:4] != MAGIC:
+        raise WasmError("not a WebAssembly module (bad magic)")
+    r = _Reader(module, 8)
+    r.byte()
+    size = r.uleb()
+    return module[: r.pos + size]
 
 
 def parse(module: bytes) -> SideModule:
