@@ -104,10 +104,17 @@ def choose_port(host: str, wanted: int) -> int:
     return port
 
 
-def server_env(root: Path, web_dir: Path, base_url: str) -> dict[str, str]:
+def server_env(
+    root: Path, web_dir: Path | None, base_url: str, database: str = "dev.db"
+) -> dict[str, str]:
+    """The environment of a dev server: the sandbox, SQLite in var/<database>, the page if any."""
     env = dict(os.environ)
-    env.setdefault("DATABASE_URL", f"sqlite:///{root / 'var' / 'dev.db'}")
-    env.update(SANDBOX="1", WEB_DIR=str(web_dir), PUBLIC_BASE_URL=base_url)
+    env.setdefault("DATABASE_URL", f"sqlite:///{root / 'var' / database}")
+    env.update(SANDBOX="1", PUBLIC_BASE_URL=base_url)
+    if web_dir is None:
+        env.pop("WEB_DIR", None)
+    else:
+        env["WEB_DIR"] = str(web_dir)
     env.setdefault("ENVIRONMENT", "development")
     return env
 
@@ -128,26 +135,48 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> 
 
 
 @contextlib.contextmanager
-def running_server(root: Path, web_dir: Path, host: str, port: int) -> Iterator[str]:
-    """Runs ``python -m server`` for the dev loop; stops it on the way out."""
+def running_server(
+    root: Path,
+    host: str,
+    port: int,
+    *,
+    web_dir: Path | None = None,
+    database: str = "dev.db",
+    log: Path | None = None,
+) -> Iterator[str]:
+    """Runs ``python -m server`` with the sandbox until the block ends; yields its URL.
+
+    Its output goes to ``log`` when given (the end of it is in the error when it does not start),
+    else to this terminal. Used by ``make dev`` and by the native emulator without ``--server``.
+    """
     base_url = f"http://{host}:{port}"
     (root / "var").mkdir(exist_ok=True)
-    process = subprocess.Popen(  # noqa: S603 (our own argv, no shell)
-        [sys.executable, "-m", "server", "--host", host, "--port", str(port)],
-        cwd=root,
-        env=server_env(root, web_dir, base_url),
-    )
-    try:
-        wait_healthy(base_url, process, HEALTH_TIMEOUT)
-        yield base_url
-    finally:
-        if process.poll() is None:
-            process.terminate()
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(log.open("wb")) if log is not None else None
+        process = subprocess.Popen(  # noqa: S603 (our own argv, no shell)
+            [sys.executable, "-m", "server", "--host", host, "--port", str(port)],
+            cwd=root,
+            env=server_env(root, web_dir, base_url, database),
+            stdout=out,
+            stderr=subprocess.STDOUT if out is not None else None,
+        )
+        try:
             try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                wait_healthy(base_url, process, HEALTH_TIMEOUT)
+            except BuildError as exc:
+                if log is None:
+                    raise
+                tail = log.read_text(errors="replace")[-2000:]
+                raise BuildError(f"{exc}\n--- {log} (end) ---\n{tail}") from exc
+            yield base_url
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 def next_steps(url: str) -> str:
@@ -224,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             print(cdn_warning(options.cdn), flush=True)
         port = choose_port(args.host, args.port)
         print(f"- starting the server (SQLite, SANDBOX=1) on {args.host}:{port}", flush=True)
-        with running_server(options.root, options.out, args.host, port) as url:
+        with running_server(options.root, args.host, port, web_dir=options.out) as url:
             print(next_steps(url), flush=True)
             if args.no_watch:
                 while True:

@@ -110,12 +110,14 @@ def _game_server(url: str | None) -> Iterator[str]:
             )
         yield url.rstrip("/")
         return
-    from bridge.native.devserver import dev_server
+    from bridge.dev import ROOT, free_port, running_server
 
     print(
         "- starting the game server with the TikTok sandbox (SQLite in var/native.db)", flush=True
     )
-    with dev_server() as (base, log):
+    log = ROOT / "var" / "native-server.log"  # not into the emulator's own output
+    host = "127.0.0.1"
+    with running_server(ROOT, host, free_port(host), database="native.db", log=log) as base:
         print(f"- game server at {base} (log: {log})", flush=True)
         yield base
 
