@@ -24,8 +24,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bridge.chromium import CHROMIUM
 from game.bench_native import SCENES
-from game.bench_page import CHROMIUM, Figures, play
+from game.bench_page import Figures, play
 
 ROOT = Path(__file__).resolve().parent.parent
 

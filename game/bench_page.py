@@ -9,21 +9,12 @@ scene to that scene. At the end it reads the game's own frame stats (update + dr
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # quiet on a closed network (docs/web.md, the test suite uses the same)
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from bridge.chromium import launch
+
 POLL_S = 0.25
 BOOT_TIMEOUT_MS = 180_000
 
@@ -115,7 +106,7 @@ def play(url: str, frames: int, say: Any) -> Figures:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch(pw)
         try:
             page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
             errors: list[str] = []

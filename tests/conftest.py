@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
+from bridge.chromium import CHROMIUM
+
 # The game's tests never open a window or a sound device.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -89,17 +90,6 @@ def chromium_path() -> str:
             f"{CHROMIUM} is missing: 'apt-get install chromium' (make test does it as root)"
         )
     return CHROMIUM
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 # ---- how long each group of tests took (printed at the end of a run: CI has 90 minutes) -------

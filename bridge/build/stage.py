@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bridge.build.options import BuildError
@@ -62,18 +63,30 @@ def main_py() -> str:
 
 
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "tests", "test_*")
-# Build tooling, desktop tools (native: the emulator of TikTok's native runtime; native_package: the native package's JS) and browser files
-# stay out of the app: the page loads the JS itself.
-_BRIDGE_EXCLUDE = {
-    "build", "check", "native", "native_package", "web", "js", "dev.py", "__main__.py"
-}
+# What stays on the desktop, per package (its top folder): the bridge's build tooling, the native
+# emulator and package JS, the browser helpers for tools (chromium.py) and the page's own files
+# (the page loads the JS itself); the game's benchmark.
+_DESKTOP_ONLY = {
+    "bridge": {
+        "build", "check", "native", "native_package", "web", "js", "dev.py", "chromium.py",
+        "__main__.py",
+    },
+    "game": {"bench.py", "bench_native.py", "bench_browser.py", "bench_page.py"},
+}  # fmt: skip
 
 
-def _bridge_ignore(directory: str, names: list[str]) -> set[str]:
-    ignored = set(_IGNORE(directory, names))
-    if Path(directory).name == "bridge":
-        ignored |= _BRIDGE_EXCLUDE & set(names)
-    return ignored | {n for n in names if Path(directory, n).is_file() and not n.endswith(".py")}
+def _ignore_for(package: str) -> Callable[[str, list[str]], set[str]]:
+    desktop = _DESKTOP_ONLY.get(package, set())
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        ignored = set(_IGNORE(directory, names))
+        if Path(directory).name == package:
+            ignored |= desktop & set(names)
+        if package == "bridge":  # its JS and data ship as page files, not in the app
+            ignored |= {n for n in names if Path(directory, n).is_file() and not n.endswith(".py")}
+        return ignored
+
+    return ignore
 
 
 def stage_app(root: Path, app: Path) -> list[str]:
@@ -87,8 +100,7 @@ def stage_app(root: Path, app: Path) -> list[str]:
     (app / "main.py").write_text(main_py(), encoding="utf-8")
     for package in APP_PACKAGES:
         if (root / package).is_dir():
-            ignore = _bridge_ignore if package == "bridge" else _IGNORE
-            shutil.copytree(root / package, app / package, ignore=ignore)
+            shutil.copytree(root / package, app / package, ignore=_ignore_for(package))
     if (root / "assets").is_dir():
         shutil.copytree(root / "assets", app / "assets", ignore=_IGNORE)
     return sorted(p.relative_to(app).as_posix() for p in app.rglob("*") if p.is_file())

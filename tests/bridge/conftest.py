@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import CHROMIUM_ARGS
+from bridge.chromium import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 

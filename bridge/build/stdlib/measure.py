@@ -22,6 +22,7 @@ from typing import Any
 
 from bridge.build import BuildOptions, build
 from bridge.build.options import PYODIDE_VERSION, BuildError
+from bridge.chromium import launch
 
 _LOADED = """
 import sys, json
@@ -73,9 +74,8 @@ def measure(root: Path, wheel: Path, out: Path) -> list[str]:
         build(options)
         full = options.npm_cache / f"pyodide-{PYODIDE_VERSION}/node_modules/pyodide"
         shutil.copyfile(full / "python_stdlib.zip", web / "runtime" / "python_stdlib.zip")
-        chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
         with _serve(web) as url, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            browser = launch(pw)
             try:
                 modules = _play(browser.new_page(), url)
             finally:

@@ -18,8 +18,8 @@ from typing import Any
 import brotli
 import pytest
 
+from bridge.chromium import CHROMIUM_ARGS
 from tests.bridge.conftest import ROOT, free_port, running
-from tests.conftest import CHROMIUM_ARGS
 
 PACKAGES = Path(__file__).resolve().parent / "packages"
 WAIT_MS = 60_000  # generous: CI shares two cores with other work

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CHROMIUM_ARGS
+from bridge.chromium import CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")
