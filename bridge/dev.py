@@ -105,9 +105,10 @@ def choose_port(host: str, wanted: int) -> int:
 
 
 def server_env(
-    root: Path, web_dir: Path | None, base_url: str, database: str = "dev.db"
+    root: Path, web_dir: Path | None, base_url: str, database: str | Path = "dev.db"
 ) -> dict[str, str]:
-    """The environment of a dev server: the sandbox, SQLite in var/<database>, the page if any."""
+    """The environment of a dev server: the sandbox, SQLite in var/<database> (an absolute path
+    as it is) unless DATABASE_URL is set, the page if any."""
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", f"sqlite:///{root / 'var' / database}")
     env.update(SANDBOX="1", PUBLIC_BASE_URL=base_url)
@@ -141,7 +142,7 @@ def running_server(
     port: int,
     *,
     web_dir: Path | None = None,
-    database: str = "dev.db",
+    database: str | Path = "dev.db",
     log: Path | None = None,
 ) -> Iterator[str]:
     """Runs ``python -m server`` with the sandbox until the block ends; yields its URL.

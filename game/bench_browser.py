@@ -14,12 +14,8 @@ import contextlib
 import io
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,46 +77,15 @@ def build_bundle(out: Path, wheel: Path, choices: dict[str, bool]) -> tuple[int,
 @contextlib.contextmanager
 def serving(web: Path) -> Iterator[str]:
     """``python -m server`` with the sandbox and WEB_DIR on a free port; yields the page's URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "SANDBOX": "1",
-        "DATABASE_URL": f"sqlite:///{web.parent / 'bench.db'}",
-        "WEB_DIR": str(web),
-        "PUBLIC_BASE_URL": base,
-    }
-    command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port)]
-    log = (web.parent / "server.log").open("wb")
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    try:
-        _wait_healthy(proc, f"{base}/healthz", web.parent / "server.log")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    from bridge.dev import free_port, running_server
 
-
-def _wait_healthy(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"python -m server exited:\n{log.read_text()[-2000:]}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(url, timeout=1) as response,  # noqa: S310 (our own server)
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"python -m server never answered {url}:\n{log.read_text()[-2000:]}")
+    host = "127.0.0.1"
+    database = web.parent / "bench.db"
+    log = web.parent / "server.log"
+    with running_server(
+        ROOT, host, free_port(host), web_dir=web, database=database, log=log
+    ) as url:
+        yield url
 
 
 def run(
