@@ -6,7 +6,7 @@ import asyncio
 import os
 import sys
 
-from game.options import parse
+from game.cli import parse
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -108,7 +108,7 @@ def _pyodide(options: BuildOptions, app: Path, out: Path) -> str:
     _trim_stdlib(app, out / "runtime" / "python_stdlib.zip", options.timeout)
     if options.bytecode:
         _bytecode(options, package, app, out)
-    zip_app(app, out / runtimes.archive_name())
+    zip_app(app, out / runtimes.archive_name(), stored=True)
     (out / "index.html").write_text(page.render(options), encoding="utf-8")
     shutil.copyfile(page.WEB / "favicon.png", out / "favicon.png")
     return ""
@@ -117,9 +117,9 @@ def _pyodide(options: BuildOptions, app: Path, out: Path) -> str:
 def _trim_stdlib(app: Path, archive: Path, timeout: float) -> None:
     """Pyodide's python_stdlib.zip cut down to what the app and Pyodide need (bridge.build.stdlib)."""
     _say("- finding the standard-library modules the app needs (a headless run)")
-    keep = pyodide_keep(discover(app, timeout))
+    keep = pyodide_keep(discover(app, timeout), archive)
     full = archive.stat().st_size
-    kept = trim_zip(archive, archive.with_name("trimmed.zip"), keep)
+    kept = trim_zip(archive, archive.with_name("trimmed.zip"), keep, stored=True)
     archive.with_name("trimmed.zip").replace(archive)
     _say(f"  python_stdlib.zip: {len(kept)} modules, {full // 1024} KB -> {archive.stat().st_size // 1024} KB")
 
@@ -131,13 +131,13 @@ def _bytecode(options: BuildOptions, package: Path, app: Path, out: Path) -> Non
     cache, timeout = options.npm_cache, options.timeout
     stdlib = out / "runtime" / "python_stdlib.zip"
     bytecode.compile_zip(
-        stdlib, package, cache, timeout, root=bytecode.STDLIB_ROOT, keep_sources=False
+        stdlib, package, cache, timeout, root=bytecode.STDLIB_ROOT, keep_sources=False, stored=True
     )
     wheel = out / "runtime" / options.wheel.name
     bytecode.compile_zip(
-        wheel, package, cache, timeout, root=bytecode.SITE_PACKAGES, keep_sources=True
+        wheel, package, cache, timeout, root=bytecode.SITE_PACKAGES, keep_sources=False, stored=True
     )
-    modules = bytecode.add_app_bytecode(app, package, cache, timeout)
+    modules = bytecode.add_app_bytecode(app, package, cache, timeout, keep_sources=False)
     _say(f"  {modules} modules of the game")
 
 

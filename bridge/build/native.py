@@ -4,7 +4,8 @@ The same app as the Pyodide web build (game/, the bridge's Python, assets/), run
 pygame-ce inside TikTok's runtime, which has no DOM and compiles wasm from package files only.
 Layout (see docs/native.md):
 
-    game.js  adapter.js text.js webassembly.js screen.js boot.js ttbridge.js ttaudio.js manifest.js
+    game.js  adapter.js text.js webassembly.js screen.js boot.js unzip.js ttbridge.js ttaudio.js
+    manifest.js
     game.json  project.config.json  beanhop.zip (the app)  assets/sounds/*.ogg
     runtime/  game.js pyodide.js pyodide.asm.js pyodide.asm.wasm.br pyodide-lock.json fn/*.wasm
     python/   game.js python_stdlib.zip <pygame-ce wheel> pygame-base.wasm.br
@@ -15,30 +16,30 @@ limit, loaded behind the loading screen.
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import zipfile
 from pathlib import Path
 
-from bridge.build import bytecode, precompiled, stdlib
+from bridge.build import bytecode, precompiled, sidemodule, stdlib
 from bridge.build.compress import brotli_cached
 from bridge.build.emasm import EmAsmError, splice_runtime, wheel_sources
 from bridge.build.options import APP_NAME, HEIGHT, WIDTH, BuildError, BuildOptions
 from bridge.build.runtimes import npm_pyodide
 from bridge.build.stage import zip_app
-from bridge.build.wasm import WasmError, first_section
+from bridge.build.wasm import first_section
 from bridge.check import native as package_rules
 
 PACKAGE_JS = Path(__file__).resolve().parent.parent / "native_package"
 BRIDGE_JS = Path(__file__).resolve().parent.parent / "js"
 MAIN_JS = ("game.js", "adapter.js", "text.js", "webassembly.js", "screen.js", "boot.js")
+WEB_JS = Path(__file__).resolve().parent.parent / "web"
+SHARED_JS = ("unzip.js",)  # the web page's too
 BRIDGE_FILES = ("ttbridge.js", "ttaudio.js")
 SUBPACKAGES = ("runtime", "python")
 APP_ARCHIVE = f"{APP_NAME}.zip"
 APP_DIR = f"/home/pyodide/{APP_NAME}"
 SOUNDS = "assets/sounds"  # played from the package by createInnerAudioContext, not from the zip
-SIDE_MODULE = "pygame/base.cpython-312-wasm32-emscripten.so"
 SIDE_MODULE_PATH = "python/pygame-base.wasm.br"
 MAIN_WASM = "runtime/pyodide.asm.wasm"
 FN_DIR = "runtime/fn"  # the precompiled modules: with the runtime, needed as soon as it starts
@@ -61,7 +62,7 @@ def assemble(options: BuildOptions, app: Path, out: Path) -> None:
     say(f"- Pyodide from npm (cache {options.npm_cache})")
     pyodide = npm_pyodide(options.npm_cache, options.timeout)
     wheel = options.wheel.read_bytes()
-    side_module = _side_module(options.wheel)
+    side_module = sidemodule.read(options.wheel)
     for name in SUBPACKAGES:
         (out / name).mkdir(parents=True)
         (out / name / "game.js").write_text(SUBPACKAGE_JS[name], encoding="utf-8")
@@ -76,24 +77,13 @@ def assemble(options: BuildOptions, app: Path, out: Path) -> None:
         shutil.copyfile(PACKAGE_JS / name, out / name)
     for name in BRIDGE_FILES:
         shutil.copyfile(BRIDGE_JS / name, out / name)
+    for name in SHARED_JS:
+        shutil.copyfile(WEB_JS / name, out / name)
     stub = first_section(side_module)
     (out / "manifest.js").write_text(_manifest_js(options, stub, table), encoding="utf-8")
     (out / "game.json").write_text(json.dumps(game_json(), indent=2) + "\n", encoding="utf-8")
     config = json.dumps(project_config(options), indent=2) + "\n"
     (out / "project.config.json").write_text(config, encoding="utf-8")
-
-
-def _side_module(wheel: Path) -> bytes:
-    try:
-        with zipfile.ZipFile(wheel) as archive:
-            data = archive.read(SIDE_MODULE)
-        first_section(data)
-    except (KeyError, WasmError) as exc:
-        raise BuildError(
-            f"{wheel.name} has no usable {SIDE_MODULE} ({exc}): the native package needs "
-            "pygbag's pygame-ce wasm wheel for CPython 3.12 (see docs/native.md)"
-        ) from exc
-    return data
 
 
 def _runtime(options: BuildOptions, pyodide: Path, out: Path) -> str:
@@ -128,10 +118,12 @@ def _python(
     assert options.wheel is not None
     target = out / "python"
     say("- python/: the standard library the app needs (a headless run finds it), pygame-ce")
-    keep = stdlib.pyodide_keep(stdlib.discover(app, options.timeout))
+    needs = stdlib.discover(app, options.timeout)
+    keep = stdlib.pyodide_keep(needs, pyodide / "python_stdlib.zip")
     kept = stdlib.trim_zip(pyodide / "python_stdlib.zip", target / "python_stdlib.zip", keep)
     say(f"  python_stdlib.zip: {len(kept)} modules")
-    (target / options.wheel.name).write_bytes(_stub_wheel(wheel, first_section(side_module)))
+    stub = sidemodule.stub_wheel(wheel, side_module, zipfile.ZIP_STORED)
+    (target / options.wheel.name).write_bytes(stub)
     (target / "pygame-base.wasm.br").write_bytes(brotli_cached(side_module, options.npm_cache))
     if options.bytecode:
         say("  compiling the standard library and pygame-ce's modules (Pyodide in node, cached)")
@@ -142,22 +134,8 @@ def _python(
         )  # fmt: skip
         bytecode.compile_zip(
             target / options.wheel.name, pyodide, cache, timeout,
-            root=bytecode.SITE_PACKAGES, keep_sources=True,
+            root=bytecode.SITE_PACKAGES, keep_sources=True, stored=True,
         )  # fmt: skip
-
-
-def _stub_wheel(wheel: bytes, stub: bytes) -> bytes:
-    """The wheel with its side module cut to the header and ``dylink.0`` section.
-
-    Pyodide reads only that section from the file (which libraries it needs, its memory and
-    table sizes); the module itself is compiled by TTWebAssembly from python/pygame-base.wasm.br,
-    which the adapter finds by these bytes. This keeps 4.7 MB out of the wheel."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(wheel)) as source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            data = stub if info.filename == SIDE_MODULE else source.read(info)
-            target.writestr(info, data, zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
 
 
 def _app(options: BuildOptions, pyodide: Path, app: Path, out: Path) -> None:
@@ -170,7 +148,7 @@ def _app(options: BuildOptions, pyodide: Path, app: Path, out: Path) -> None:
     if options.bytecode:
         modules = bytecode.add_app_bytecode(app, pyodide, options.npm_cache, options.timeout)
         say(f"  {modules} modules of the game compiled")
-    zip_app(app, out / APP_ARCHIVE)
+    zip_app(app, out / APP_ARCHIVE, stored=True)
 
 
 def _manifest_js(options: BuildOptions, stub: bytes, table: list[precompiled.Precompiled]) -> str:
@@ -187,6 +165,8 @@ def _manifest_js(options: BuildOptions, stub: bytes, table: list[precompiled.Pre
         "wheel": f"python/{options.wheel.name}",
         "app": APP_ARCHIVE,
         "appDir": APP_DIR,
+        "sitePackages": bytecode.SITE_PACKAGES.rstrip("/"),
+        "sideModulePath": sidemodule.SIDE_MODULE,
         "aliases": {MAIN_WASM: f"{MAIN_WASM}.br"},
         "sideModule": SIDE_MODULE_PATH,
         "byBytes": {precompiled.key(stub): SIDE_MODULE_PATH},

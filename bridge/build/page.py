@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from bridge.build.bytecode import SITE_PACKAGES
 from bridge.build.options import (
     APP_NAME,
     HEIGHT,
@@ -20,11 +21,13 @@ from bridge.build.options import (
     WIDTH,
     BuildOptions,
 )
+from bridge.build.runtimes import SIDE_MODULE_FILE
+from bridge.build.sidemodule import SIDE_MODULE
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 TIKTOK_SDK_URL = "https://developers.tiktok.com/js/minis.js"
 STATIC_FILES = ("page.css", "loading.js")
-PYODIDE_STATIC_FILES = ("keyboard-shim.js", "pyodide-boot.js")
+PYODIDE_STATIC_FILES = ("keyboard-shim.js", "unzip.js", "pyodide-boot.js")
 PYGBAG_STATIC_FILES = ("pygbag-boot.js",)
 
 
@@ -60,6 +63,9 @@ def boot_config(options: BuildOptions, cdn: str, *, wheel: str = "") -> dict[str
         "loadTimeoutMs": options.load_timeout_ms * (2 if pyodide else 1),
         "runtimeBase": "runtime/" if pyodide else "",
         "wheel": wheel,
+        "sideModule": SIDE_MODULE_FILE if pyodide else "",
+        "sideModulePath": SIDE_MODULE if pyodide else "",
+        "sitePackages": SITE_PACKAGES.rstrip("/") if pyodide else "",
         "archive": f"{APP_NAME}.zip" if pyodide else f"{APP_NAME}.tar.gz",
         "appDir": f"/home/pyodide/{APP_NAME}",
         "evalFree": options.eval_free,
@@ -122,7 +128,7 @@ def tiktok_init_js() -> str:
 
 def _runtime_tags(options: BuildOptions) -> str:
     if options.runtime == "pyodide":
-        scripts = ["runtime/pyodide.js", "static/keyboard-shim.js", "static/pyodide-boot.js"]
+        scripts = ["runtime/pyodide.js", *(f"static/{n}" for n in PYODIDE_STATIC_FILES)]
         tags = [_script(s) for s in scripts]
         tags[0] = tags[0].replace("<script ", "<script data-runtime ")
         return "\n".join(tags)
@@ -140,6 +146,7 @@ def _preloads(options: BuildOptions) -> str:
         return ""
     fetched = [
         "runtime/pyodide.asm.wasm",
+        f"runtime/{SIDE_MODULE_FILE}",
         "runtime/python_stdlib.zip",
         "runtime/pyodide-lock.json",
         f"runtime/{options.wheel.name}",

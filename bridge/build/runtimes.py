@@ -3,11 +3,14 @@ Pyodide (from npm), each assembled into the output directory."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+from bridge.build import sidemodule
 from bridge.build.emasm import EmAsmError, splice_runtime, wheel_sources
 from bridge.build.options import APP_NAME, PYGBAG_VERSION, PYODIDE_VERSION, BuildError
 
@@ -30,6 +33,7 @@ PYODIDE_FILES = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
+SIDE_MODULE_FILE = "pygame-base.wasm"  # pygame-ce's side module, beside the runtime
 
 
 def run_pygbag(app: Path, template: Path, icon: Path, cdn: str, timeout: float) -> Path:
@@ -110,13 +114,23 @@ def npm_pyodide(cache: Path, timeout: float) -> Path:
 
 
 def copy_pyodide_runtime(package: Path, wheel: Path, out: Path, *, eval_free: bool) -> list[str]:
-    """Pyodide's files and the pygame-ce wheel into ``out/runtime`` (and the EM_ASM table)."""
+    """Pyodide's files, pygame-ce (a stored stub wheel and its side module) into ``out/runtime``.
+
+    The lock file keeps its header only: the page installs nothing from Pyodide's package index
+    (109 KB of JSON that loadPyodide would fetch and parse for nothing)."""
     runtime = out / "runtime"
     runtime.mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
-        shutil.copyfile(package / name, runtime / name)
-    shutil.copyfile(wheel, runtime / wheel.name)
-    files = [f"runtime/{name}" for name in (*PYODIDE_FILES, wheel.name)]
+        if name != "pyodide-lock.json":
+            shutil.copyfile(package / name, runtime / name)
+    lock = json.loads((package / "pyodide-lock.json").read_text(encoding="utf-8"))
+    lock_file = runtime / "pyodide-lock.json"
+    lock_file.write_text(json.dumps({"info": lock["info"], "packages": {}}), encoding="utf-8")
+    side_module = sidemodule.read(wheel)
+    (runtime / SIDE_MODULE_FILE).write_bytes(side_module)
+    stub = sidemodule.stub_wheel(wheel.read_bytes(), side_module, zipfile.ZIP_STORED)
+    (runtime / wheel.name).write_bytes(stub)
+    files = [f"runtime/{name}" for name in (*PYODIDE_FILES, wheel.name, SIDE_MODULE_FILE)]
     if eval_free:
         asm = runtime / "pyodide.asm.js"
         try:

@@ -106,9 +106,11 @@ def stage_app(root: Path, app: Path) -> list[str]:
     return sorted(p.relative_to(app).as_posix() for p in app.rglob("*") if p.is_file())
 
 
-def zip_app(app: Path, archive: Path) -> None:
-    """The app folder as a zip (the Pyodide target unpacks it into its file system)."""
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+def zip_app(app: Path, archive: Path, *, stored: bool = False) -> None:
+    """The app folder as a zip, unpacked into Pyodide's file system. ``stored``: uncompressed,
+    for the web page's bridge/web/unzip.js (HTTP compresses the archive as a whole)."""
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(archive, "w", method) as out:
         for path in sorted(app.rglob("*")):
             if path.is_file():
                 out.write(path, path.relative_to(app).as_posix())

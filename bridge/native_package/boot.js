@@ -12,11 +12,16 @@ var adapter = require('./adapter.js');
 var screen = require('./screen.js');
 var webassembly = require('./webassembly.js');
 var manifest = require('./manifest.js');
+var unzip = require('./unzip.js');
 
 var root = typeof GameGlobal !== 'undefined' ? GameGlobal : globalThis;
 
 var START_PY = [
   'import asyncio, os, sys',
+  'from importlib.machinery import FileFinder',
+  'for _finder in list(sys.path_importer_cache.values()):',
+  '    if isinstance(_finder, FileFinder):  # not importlib.invalidate_caches(): it imports',
+  '        _finder.invalidate_caches()  # importlib.metadata, which the trim leaves out',
   'os.chdir(APP_DIR)',
   'sys.path.insert(0, APP_DIR)',
   'import dataclasses',
@@ -59,6 +64,20 @@ function loadSubpackage(g, name, onProgress) {
     if (task && typeof task.onProgressUpdate === 'function') {
       task.onProgressUpdate(function (res) { onProgress(Math.max(0, Math.min(1, (res.progress || 0) / 100))); });
     }
+  });
+}
+
+/* pygame-ce's files into site-packages (a stored zip: no Python runs to unpack it), then its side
+ * module instantiated the way Pyodide's loadPackage would (its stub's bytes name the module
+ * TTWebAssembly compiled, webassembly.js) and left where dlopen finds it: Emscripten's
+ * Module.preloadedWasm. The web page does the same (bridge/web/pyodide-boot.js). */
+function preloadPygame(pyodide, wheel) {
+  unzip.extract(pyodide.FS, wheel, manifest.sitePackages);
+  var path = manifest.sitePackages + '/' + manifest.sideModulePath;
+  var Module = pyodide._module;
+  var flags = { loadAsync: true, nodelete: true, allowUndefined: true, global: false };
+  return Module.loadWebAssemblyModule(pyodide.FS.readFile(path), flags, path, {}).then(function (exports) {
+    Module.preloadedWasm[path] = exports;
   });
 }
 
@@ -124,12 +143,16 @@ function start(startedAt) {
     root.beanhopPyodide = pyodide;
     screen.attach(pyodide._module, screen.createElement(g, canvas));
     loading.set(0.75, 'Loading pygame-ce…');
-    return pyodide.loadPackage(adapter.packageUrl(manifest.wheel)).then(function () { return pyodide; });
+    return loads.python.then(function () {
+      return adapter.readFile(manifest.wheel);
+    }).then(function (wheel) {
+      return preloadPygame(pyodide, wheel);
+    }).then(function () { return pyodide; });
   }).then(function (pyodide) {
     phase('pygame');
     loading.set(0.9, 'Unpacking the game…');
     return app.then(function (buffer) {
-      pyodide.unpackArchive(buffer, 'zip', { extractDir: manifest.appDir });
+      unzip.extract(pyodide.FS, buffer, manifest.appDir);
       phase('app');
       loading.set(0.97, 'Starting…');
       pyodide.globals.set('APP_DIR', manifest.appDir);

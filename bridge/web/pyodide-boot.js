@@ -1,9 +1,13 @@
-/* Boots the game on Pyodide: runtime, keyboard shim, pygame-ce wheel, the app archive, main().
+/* Boots the game on Pyodide: runtime, keyboard shim, pygame-ce, the app archive, main().
  * Everything is loaded from the bundle; no inline script and, in eval-free builds, no eval.
  *
- * The app archive is fetched at once, while the runtime downloads and compiles. Each phase ends
- * with a performance mark "beanhop:<phase>"; window.BeanhopPhases lists them (ms since
- * navigation) and the console shows them. The page's query becomes the game's options
+ * Everything is fetched at once (the page preloads it): while the runtime downloads and compiles,
+ * pygame-ce's side module (runtime/pygame-base.wasm, cut out of its wheel by the build) compiles
+ * beside it. The wheel and the app archive are stored zips written into Python's file system by
+ * unzip.js, with no Python involved; the side module is instantiated into the runtime and left
+ * where Emscripten's dlopen finds it (Module.preloadedWasm), so `import pygame` links it at once.
+ * Each phase ends with a performance mark "beanhop:<phase>"; window.BeanhopPhases lists them (ms
+ * since navigation) and the console shows them. The page's query becomes the game's options
  * (game.options.from_query: ?tour=1&seed=1, ...). */
 (function () {
   "use strict";
@@ -22,15 +26,46 @@
     phases.push({ name: name, ms: mark ? mark.startTime : performance.now() });
   }
 
-  function fetchBytes(path) {
+  function fetched(path) {
     return fetch(url(path)).then(function (response) {
       if (!response.ok) throw new Error("cannot fetch " + path + ": HTTP " + response.status);
-      return response.arrayBuffer();
+      return response;
     });
+  }
+
+  function fetchBytes(path) {
+    return fetched(path).then(function (response) { return response.arrayBuffer(); });
+  }
+
+  /* Streaming compile where the server says application/wasm, else from the bytes. */
+  function compileWasm(path) {
+    return fetched(path).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (WebAssembly.compileStreaming && type.indexOf("application/wasm") === 0) {
+        return WebAssembly.compileStreaming(response);
+      }
+      return response.arrayBuffer().then(function (bytes) { return WebAssembly.compile(bytes); });
+    });
+  }
+
+  /* Emscripten's own preload route for side modules: dlopen(path) takes these exports. */
+  async function preloadSideModule(pyodide, module, path) {
+    var Module = pyodide._module;
+    var flags = { loadAsync: true, nodelete: true, allowUndefined: true, global: false };
+    Module.preloadedWasm[path] = await Module.loadWebAssemblyModule(module, flags, path, {});
+  }
+
+  function settle(promise) {
+    promise.catch(function () {});  // awaited later; a failure is reported there
+    return promise;
   }
 
   var START = [
     "import asyncio, os, sys",
+    "from importlib.machinery import FileFinder",
+    "for _finder in list(sys.path_importer_cache.values()):",
+    "    if isinstance(_finder, FileFinder):  # not importlib.invalidate_caches(): it imports",
+    "        _finder.invalidate_caches()  # importlib.metadata, email, csv, calendar, ...",
     "os.chdir(APP_DIR)",
     "sys.path.insert(0, APP_DIR)",
     "from game.main import main as _beanhop_main",
@@ -45,8 +80,9 @@
 
   async function start() {
     phase("boot");
-    var archive = fetchBytes(config.archive);
-    archive.catch(function () {});  // awaited below; a failure is reported there
+    var archive = settle(fetchBytes(config.archive));
+    var wheel = settle(fetchBytes(config.runtimeBase + config.wheel));
+    var sideModule = settle(compileWasm(config.runtimeBase + config.sideModule));
     boot.progress(0.05, "Loading Python…");
     var pyodide = await window.loadPyodide({
       indexURL: url(config.runtimeBase),
@@ -58,11 +94,12 @@
     pyodide.canvas.setCanvas2D(document.getElementById("canvas"));
 
     boot.progress(0.6, "Loading pygame-ce…");
-    await pyodide.loadPackage(url(config.runtimeBase + config.wheel));
+    window.BeanhopUnzip.extract(pyodide.FS, await wheel, config.sitePackages);
+    await preloadSideModule(pyodide, await sideModule, config.sitePackages + "/" + config.sideModulePath);
     phase("wheel");
 
     boot.progress(0.8, "Unpacking the game…");
-    pyodide.unpackArchive(await archive, "zip", { extractDir: config.appDir });
+    window.BeanhopUnzip.extract(pyodide.FS, await archive, config.appDir);
     phase("app");
 
     boot.progress(0.95, "Starting…");

@@ -16,7 +16,9 @@ import pytest
 from bridge.build import BuildError, BuildOptions, build
 from bridge.build.options import PYGBAG_VERSION, PYODIDE_VERSION
 from bridge.build.runtimes import PYGBAG_RUNTIME_FILES, PYODIDE_FILES
+from bridge.build.sidemodule import SIDE_MODULE as SIDE
 from bridge.build.stage import main_py as main_py_text
+from bridge.build.wasm import first_section
 from bridge.check import check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +80,8 @@ def fake_npm_cache(cache: Path) -> Path:
     for name in PYODIDE_FILES:
         (package / name).write_text(f"/* {name} */\n")
     (package / "pyodide.asm.js").write_text(fake_runtime_js())
+    lock = {"info": {"version": PYODIDE_VERSION}, "packages": {"numpy": {"name": "numpy"}}}
+    (package / "pyodide-lock.json").write_text(json.dumps(lock))
     with zipfile.ZipFile(package / "python_stdlib.zip", "w") as stdlib:
         for member in FAKE_STDLIB:
             stdlib.writestr(member, f"# {member}\n" + "x = 1\n" * 200)
@@ -281,23 +285,41 @@ def test_pyodide_eval_free_bundle(tmp_path: Path) -> None:
         )
     )  # fmt: skip (bytecode needs the real Pyodide: test_bytecode.py)
     html = (web / "index.html").read_text()
-    assert page_scripts(html)[-3:] == [
+    assert page_scripts(html)[-4:] == [
         "runtime/pyodide.js",
         "static/keyboard-shim.js",
+        "static/unzip.js",
         "static/pyodide-boot.js",
     ]
     preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="(\w+)" crossorigin>', html)
     assert preloads == [
         ("runtime/pyodide.asm.js", "script"),
         ("runtime/pyodide.asm.wasm", "fetch"),
+        ("runtime/pygame-base.wasm", "fetch"),
         ("runtime/python_stdlib.zip", "fetch"),
         ("runtime/pyodide-lock.json", "fetch"),
         (f"runtime/{FAKE_WHEEL_NAME}", "fetch"),
         ("beanhop.zip", "fetch"),
     ]
     assert all((web / href).is_file() for href, _ in preloads), "each preload is in the bundle"
-    for name in (*PYODIDE_FILES, FAKE_WHEEL_NAME):
+    for name in (*PYODIDE_FILES, FAKE_WHEEL_NAME, "pygame-base.wasm"):
         assert (web / "runtime" / name).is_file()
+    # pygame-ce: its side module beside the runtime (compiled while Pyodide starts), a stub in
+    # the wheel; the page unzips stored archives only (bridge/web/unzip.js).
+    assert (web / "runtime" / "pygame-base.wasm").read_bytes() == side_module()
+    with zipfile.ZipFile(web / "runtime" / FAKE_WHEEL_NAME) as stub_wheel:
+        assert stub_wheel.read(SIDE) == first_section(side_module())
+        assert stub_wheel.read("pygame/__init__.py") == b""
+        assert {i.compress_type for i in stub_wheel.infolist()} == {zipfile.ZIP_STORED}
+    for name in ("beanhop.zip", "runtime/python_stdlib.zip"):
+        with zipfile.ZipFile(web / name) as stored:
+            assert {i.compress_type for i in stored.infolist()} == {zipfile.ZIP_STORED}, name
+    lock = json.loads((web / "runtime" / "pyodide-lock.json").read_text())
+    assert lock == {"info": {"version": PYODIDE_VERSION}, "packages": {}}, "nothing to install"
+    config = (web / "static" / "boot-config.js").read_text()
+    assert '"sideModule": "pygame-base.wasm"' in config
+    assert f'"sideModulePath": "{SIDE}"' in config
+    assert '"sitePackages": "/lib/python3.12/site-packages"' in config
     asm = (web / "runtime" / "pyodide.asm.js").read_text()
     assert "eval(" not in asm and "ASM_CONSTS[start]=__beanhopEmAsm(func)" in asm
     with zipfile.ZipFile(web / "beanhop.zip") as archive:

@@ -31,13 +31,47 @@ TIMEOUT = 300
 CHECK = """
 import json, sys
 sys.dont_write_bytecode = True
-sys.path[:0] = ["/job/beanhop", "/job/lib.zip"]
-import app_pkg.mod, lib_pkg.mod
+sys.path[:0] = ["/job/beanhop", "/job/lib.zip", "/job/lean"]
+import app_pkg.mod, lib_pkg.mod, lean_pkg.mod as lean
+try:
+    lean.checked(0)
+    kept_asserts = False
+except AssertionError:
+    kept_asserts = True
 print(json.dumps({
     "app": [app_pkg.mod.VALUE, app_pkg.mod.__cached__],
     "lib": [lib_pkg.mod.VALUE, lib_pkg.mod.__file__],
+    "lean": [lean.VALUE, lean.__file__, lean.__doc__, lean.Thing.__doc__, lean.f.__doc__,
+             lean.only_doc(), kept_asserts, lean.checked.__code__.co_firstlineno],
 }))
 """
+LEAN_SOURCE = '''"""Module doc."""
+
+from __future__ import annotations
+
+VALUE = "lean"
+
+
+class Thing:
+    """First line.
+
+    More text."""
+
+
+def f():
+    """Function doc."""
+    return 1
+
+
+def only_doc():
+    """Nothing but a docstring."""
+
+
+def checked(x):
+    """Doc."""
+    assert x, "asserts stay"
+    return x
+'''
 
 
 def write_package(where: Path | zipfile.ZipFile, name: str, value: str) -> None:
@@ -63,10 +97,16 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     app = job / "beanhop"
     write_package(app, "app_pkg", "compiled")
     count = bytecode.add_app_bytecode(app, PYODIDE_DIR, cache, TIMEOUT)
+    lean = job / "lean"
+    write_package(lean, "lean_pkg", "lean")
+    (lean / "lean_pkg" / "mod.py").write_text(LEAN_SOURCE)
+    bytecode.add_app_bytecode(lean, PYODIDE_DIR, cache, TIMEOUT, keep_sources=False)
     for name, keep in (("lib.zip", False), ("wheel.zip", True)):
         with zipfile.ZipFile(job / name, "w") as z:
             write_package(z, "lib_pkg", name)
-        bytecode.compile_zip(job / name, PYODIDE_DIR, cache, TIMEOUT, root="/x/", keep_sources=keep)
+        bytecode.compile_zip(
+            job / name, PYODIDE_DIR, cache, TIMEOUT, root="/x/", keep_sources=keep, stored=keep
+        )
     # An unpacked archive gives every file a fresh mtime; unchecked bytecode never reads the
     # source, so a changed one shows which of the two was imported.
     (app / "app_pkg" / "mod.py").write_text("VALUE = 'source'\n")
@@ -97,6 +137,25 @@ def test_a_sourceless_zip_imports_and_a_wheel_keeps_its_sources(compiled: dict[s
         names = set(z.namelist())
     assert {"lib_pkg/mod.py", "lib_pkg/__pycache__/mod.cpython-312.pyc"} <= names
     assert "lib_pkg/__pycache__/broken.cpython-312.pyc" not in names
+    with zipfile.ZipFile(compiled["job"] / "wheel.zip") as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
+
+
+def test_sourceless_lean_bytecode_drops_docstrings_and_keeps_asserts(
+    compiled: dict[str, Any],
+) -> None:
+    lean = compiled["job"] / "lean" / "lean_pkg"
+    assert sorted(p.name for p in lean.iterdir()) == [
+        "__init__.pyc", "broken.py", "data.txt", "mod.pyc",
+    ]  # fmt: skip
+    value, file, module_doc, class_doc, function_doc, only_doc, asserts, line = compiled["seen"][
+        "lean"
+    ]
+    assert (value, file) == ("lean", "/job/lean/lean_pkg/mod.pyc")
+    assert module_doc is None and function_doc is None and only_doc is None
+    assert class_doc == "First line.", "a class keeps its first line (dataclasses reads __doc__)"
+    assert asserts, "asserts stay in lean bytecode"
+    assert line == 23, "line numbers are the source's"
 
 
 def test_compiled_modules_come_from_the_cache_without_node(

@@ -21,9 +21,11 @@ import pytest
 from bridge.build.options import PYODIDE_VERSION
 from bridge.build.stage import APP_PACKAGES, WEB_DEPENDENCIES, main_py, stage_app
 from bridge.build.stdlib import (
+    DESKTOP_ONLY,
     FROZEN,
     NATIVE_ONLY_EDGES,
     PYGBAG_LIST,
+    PYODIDE_LIST,
     Needs,
     discover,
     main_js_modules,
@@ -37,6 +39,7 @@ from bridge.build.stdlib.discover import app_modules, imported_names
 from tests.bridge.test_build import make_project, project_ready
 
 ROOT = Path(__file__).resolve().parents[2]
+PYODIDE_MEASURED = set(json.loads(PYODIDE_LIST.read_text())["modules"])
 PEP_723 = re.compile(r"(?m)^# /// script$\s(?P<content>(^#(| .*)$\s)+)^# ///$")  # PEP 723's regex
 
 
@@ -62,11 +65,28 @@ def test_the_discovery_covers_every_import_of_the_app(app: Path, needs: Needs) -
     """Not vacuous: each stdlib module an import statement of the app names was seen, with its own
     imports (json's decoder, asyncio's tasks). The run's tour of the scenes: tests/game."""
     wanted = needs.stdlib()
-    stated = imported_names(app, app_modules(app, APP_PACKAGES))
+    modules = [m for m in app_modules(app, APP_PACKAGES) if m not in DESKTOP_ONLY]
+    stated = imported_names(app, modules)
     stdlib_named = {n for n in stated if needs.kind(n) in ("python", "extension")}
-    assert stdlib_named and stdlib_named <= wanted
-    assert {"json.decoder", "asyncio.tasks", "uuid", "dataclasses", "random"} <= wanted
+    # bridge.runtime and bridge.transports.web import platform only in a browser (a desktop run
+    # cannot reach it); both web runtimes have it: pygbag's list, and pygame-ce imports it.
+    assert "platform" in pygbag_modules() and "platform" in PYODIDE_MEASURED
+    assert stdlib_named and stdlib_named - {"platform"} <= wanted
+    assert {"json.decoder", "asyncio.tasks", "dataclasses", "random"} <= wanted
     assert "statistics" not in wanted
+
+
+def test_what_only_the_desktop_command_line_imports_stays_out(needs: Needs) -> None:
+    """game.cli (argparse) runs in the discovery, as on a desktop, but no web runtime imports it."""
+    assert ("game.cli", "argparse") in needs.run.edges, "not vacuous: the run parsed its argv"
+    assert "argparse" not in needs.stdlib() and "gettext" not in needs.stdlib()
+
+
+def test_the_walk_does_not_go_through_a_module_the_runtime_lacks(needs: Needs) -> None:
+    """Natively asyncio imports ssl, and ssl base64; Pyodide has no ssl in its zip."""
+    assert "base64" in needs.stdlib(), "not vacuous: natively ssl brings base64"
+    within = set(needs.stdlib()) - {"ssl"}
+    assert "base64" not in needs.stdlib(within=within)
 
 
 def test_the_guard_finds_a_module_pygbag_lacks(tmp_path: Path) -> None:
@@ -160,12 +180,15 @@ def test_the_trimmed_pyodide_stdlib_holds_every_module_the_app_needs(
             "Pyodide is not cached yet: 'python -m bridge.build --runtime pyodide' fetches it"
         )
     trimmed = tmp_path / "python_stdlib.zip"
-    trim_zip(full, trimmed, pyodide_keep(needs))
+    trim_zip(full, trimmed, pyodide_keep(needs, full))
     have, kept = zip_modules(full), zip_modules(trimmed)
-    wanted = {m for m in needs.stdlib() if needs.kind(m) == "python" and m in have}
+    reached = needs.stdlib(within=set(have) | FROZEN)
+    wanted = {m for m in reached if needs.kind(m) == "python" and m in have} - FROZEN
     assert wanted and wanted <= set(kept)
     assert {"pyodide", "pyodide.webloop", "_pyodide._importhook"} <= set(kept)
     assert "statistics" not in kept and "tkinter" not in kept
+    assert "os" in have and not FROZEN & set(kept), "Pyodide runs the frozen ones"
+    assert "argparse" not in kept and "importlib.metadata" not in kept
     assert trimmed.stat().st_size < full.stat().st_size / 2
     with zipfile.ZipFile(trimmed) as archive:
         assert archive.testzip() is None
@@ -173,8 +196,9 @@ def test_the_trimmed_pyodide_stdlib_holds_every_module_the_app_needs(
 
 def test_the_command_names_what_pygbag_lacks(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project")
+    (root / "game" / "stats.py").write_text("import statistics\n")
     (root / "game" / "__main__.py").write_text(
-        "import statistics\n\ndef run(argv):\n    return 0\n"
+        "def run(argv):\n    import game.stats\n    return 0\n"
     )
     done = subprocess.run(
         [sys.executable, "-m", "bridge.build.stdlib", "--root", str(root)],

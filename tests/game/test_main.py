@@ -12,8 +12,9 @@ from pathlib import Path
 import pygame
 import pytest
 
+from game.cli import parse
 from game.main import main
-from game.options import Options, parse
+from game.options import Options
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"frames", "score", "height", "coins", "frame_ms", "update_ms", "draw_ms"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from game.options import Options, from_query, parse
+from game.cli import parse
+from game.options import Options, from_query
 
 
 def test_tour_implies_autoplay() -> None:

@@ -36,12 +36,15 @@ FROZEN = frozenset(
 # there (main.js ships asyncio/wasm_events.py, and not asyncio/selector_events.py, which the
 # native asyncio/unix_events.py needs); Pyodide keeps the upstream asyncio, so its trim keeps them.
 NATIVE_ONLY_EDGES = frozenset({("asyncio", "asyncio.unix_events")})
-# Codecs looked up by name at run time (str.encode, zip member names): kept in every trim.
+# Codecs looked up by name at run time (str.encode, bytes.decode): kept in every trim.
 PYODIDE_ALWAYS = frozenset(
     "encodings encodings.aliases encodings.ascii encodings.latin_1 encodings.utf_8 "
-    "encodings.utf_8_sig encodings.cp437 encodings.unicode_escape encodings.raw_unicode_escape "
+    "encodings.utf_8_sig encodings.unicode_escape encodings.raw_unicode_escape "
     "traceback linecache tokenize token".split()
 )
+# The desktop's command line (argparse): the web runtimes never import these modules, so what only
+# they import stays out of the trim and out of pygbag's check.
+DESKTOP_ONLY = frozenset({"game.__main__", "game.cli"})
 _MAIN_JS_FILE = re.compile(r'filename:\s*"/usr/lib/python3\.12/([^"]+)\.py"')
 
 
@@ -64,12 +67,18 @@ class Needs:
             return "extension" if compiled else "python"
         return "third-party"
 
-    def stdlib(self, skip: frozenset[tuple[str, str]] = frozenset()) -> set[str]:
-        """Standard-library modules the app reaches: its imports, theirs, and their packages."""
+    def stdlib(
+        self, skip: frozenset[tuple[str, str]] = frozenset(), within: set[str] | None = None
+    ) -> set[str]:
+        """Standard-library modules the app reaches: its imports, theirs, and their packages.
+
+        ``within``: the modules a runtime has; one it lacks (Pyodide's ``ssl``) imports nothing
+        there, so the walk does not go through it (natively ``ssl`` brings ``base64``)."""
         graph: dict[str, set[str]] = defaultdict(set)
         for importer, module in self.run.edges - skip:
-            graph[importer].add(module)
-        todo = [name for name in self.run.origins if self.kind(name) == "app"]
+            if importer not in DESKTOP_ONLY:
+                graph[importer].add(module)
+        todo = [n for n in self.run.origins if self.kind(n) == "app" and n not in DESKTOP_ONLY]
         reached: set[str] = set()
         while todo:
             for module in graph[todo.pop()]:
@@ -77,7 +86,8 @@ class Needs:
                 for name in (".".join(parts[: i + 1]) for i in range(len(parts))):
                     if name not in reached and self.kind(name) in ("python", "extension"):
                         reached.add(name)
-                        todo.append(name)
+                        if within is None or name in within or self.kind(name) == "extension":
+                            todo.append(name)
         return reached
 
     def third_party(self) -> set[str]:
@@ -119,9 +129,14 @@ def main_js_modules(main_js: str) -> list[str]:
     return sorted(found)
 
 
-def pyodide_keep(needs: Needs) -> set[str]:
-    """What the trimmed python_stdlib.zip holds: the app's needs, Pyodide's own, a few codecs."""
-    return needs.stdlib() | _load(PYODIDE_LIST) | PYODIDE_ALWAYS
+def pyodide_keep(needs: Needs, archive: Path) -> set[str]:
+    """What the trimmed python_stdlib.zip holds: the app's needs, Pyodide's own, a few codecs.
+
+    Not the modules CPython freezes: Pyodide 0.27.7 runs the frozen ones (their ``__file__``
+    points into the zip, but their ``__spec__.origin`` is ``frozen``), so their files are dead
+    weight (about 110 KB compressed)."""
+    within = set(zip_modules(archive)) | FROZEN
+    return (needs.stdlib(within=within) | _load(PYODIDE_LIST) | PYODIDE_ALWAYS) - FROZEN
 
 
 def zip_modules(archive: Path) -> dict[str, str]:
@@ -135,15 +150,17 @@ def zip_modules(archive: Path) -> dict[str, str]:
     return modules
 
 
-def trim_zip(source: Path, dest: Path, keep: set[str]) -> list[str]:
-    """Writes ``dest`` with the members of ``source`` for ``keep`` and their packages."""
+def trim_zip(source: Path, dest: Path, keep: set[str], *, stored: bool = False) -> list[str]:
+    """Writes ``dest`` with the members of ``source`` for ``keep`` and their packages
+    (``stored``: uncompressed, for a server that compresses the whole file)."""
     members = zip_modules(source)
     wanted: set[str] = set()
     for name in keep:
         parts = name.split(".")
         wanted.update(".".join(parts[: i + 1]) for i in range(len(parts)))
     kept = sorted(members[m] for m in wanted if m in members)
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(dest, "w", method) as out:
         for member in kept:
-            out.writestr(src.getinfo(member), src.read(member), zipfile.ZIP_DEFLATED, 9)
+            out.writestr(src.getinfo(member), src.read(member), method, None if stored else 9)
     return kept
