@@ -59,6 +59,10 @@ json.dumps({
 """
 
 
+BUDGET = 6 * 2**20  # the whole self-contained bundle, gzipped (issue 11; docs/web.md)
+PACKED: dict[str, int] = {}  # each bundle's gzipped size, filled by the site fixture
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Plain and eval-free Pyodide bundles of the real game, served by python -m server."""
@@ -70,6 +74,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         build(BuildOptions(root=ROOT, out=out, runtime="pyodide", wheel=wheel, eval_free=eval_free))
         raw = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
         packed = sum(len(gzip.compress(p.read_bytes(), 6)) for p in out.rglob("*") if p.is_file())
+        PACKED[name] = packed
         print(
             f"\n[figures] {name} bundle: {raw / 2**20:.2f} MB raw, {packed / 2**20:.2f} MB gzipped"
         )
@@ -85,6 +90,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port)]
     with running(command, env, f"{base}/healthz", web / "server.log"):
         yield base
+
+
+def test_each_bundle_stays_within_the_size_budget(site: str) -> None:
+    """A budget, not a timing: a phone downloads all of it before the first frame."""
+    assert set(PACKED) == {"plain", "strict"}
+    for name, packed in PACKED.items():
+        assert packed <= BUDGET, (
+            f"the {name} bundle is {packed / 2**20:.2f} MB gzipped, over its 6 MB budget: "
+            "docs/web.md says what the build trims and what each part weighs"
+        )
 
 
 def probe(page: Any) -> dict[str, Any]:
