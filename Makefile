@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help dev test lint fmt clean venv browser build bench bench-web check-web native
+.PHONY: help dev test lint fmt clean venv browser build bench bench-web bench-native check-web native
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ bench: $(STAMP) ## run the benchmarks (game frame times, order latency, webhook 
 
 bench-web: $(STAMP) browser ## the game's scripted run on Pyodide in headless Chromium, next to native (needs PYGAME_WASM_WHEEL)
 	@$(PY) -m game.bench --browser $(ARGS)
+
+bench-native: $(STAMP) browser ## the TikTok native-runtime package in the emulator: size, first frame, frames/s (needs PYGAME_WASM_WHEEL)
+	@$(PY) -m game.bench --tiktok-native $(ARGS)
 
 lint: $(STAMP) ## ruff and mypy only
 	@$(VENV)/bin/ruff check .

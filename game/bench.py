@@ -4,8 +4,9 @@ The run is ``--tour --autoplay``: the title and the shop for 3 s each, then the 
 game over, results, the next run), the same seed playing the same game. Natively (the default)
 it runs headless in-process for each seed and prints median / p95 / p99 of update, draw and
 update+draw in milliseconds, overall and per scene. ``--browser`` plays the same run on Pyodide
-in headless Chromium (game/bench_browser.py) and prints it next to the native figures. Figures
-only: nothing here passes or fails.
+in headless Chromium (game/bench_browser.py) and prints it next to the native figures;
+``--tiktok-native`` builds the TikTok native-runtime package and plays it in the emulator
+(game/bench_tiktok.py). Figures only: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -46,6 +47,19 @@ def parser() -> argparse.ArgumentParser:
     )
     web.add_argument("--eval-free", action="store_true", help="the eval-free Pyodide build")
     web.add_argument(
+        "--tiktok-native",
+        action="store_true",
+        help="build the TikTok native-runtime package and play it in the emulator (autoplay, "
+        "the first seed): package size, first frame, frames per second",
+    )
+    web.add_argument(
+        "--seconds",
+        type=int,
+        default=10,
+        metavar="N",
+        help="with --tiktok-native: seconds of play to count frames in (default 10)",
+    )
+    web.add_argument(
         "--no-bytecode",
         dest="bytecode",
         action="store_false",
@@ -58,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.frames <= 0:
         parser().error("--frames must be at least 1")
+    if args.seconds <= 0:
+        parser().error("--seconds must be at least 1")
+    if args.tiktok_native:
+        from game.bench_tiktok import run as run_native
+
+        return run_native(args.seconds, args.seeds[0], args.wheel, as_json=args.json)
     if args.browser:
         from game.bench_browser import run
 

@@ -71,7 +71,7 @@ _DESKTOP_ONLY = {
         "build", "check", "native", "native_package", "web", "js", "dev.py", "chromium.py",
         "__main__.py",
     },
-    "game": {"bench.py", "bench_native.py", "bench_browser.py", "bench_page.py"},
+    "game": {"bench.py", "bench_native.py", "bench_browser.py", "bench_page.py", "bench_tiktok.py"},
 }  # fmt: skip
 
 

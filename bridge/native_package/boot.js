@@ -88,6 +88,9 @@ function start(startedAt) {
     started: function () {
       phase('frame');
       status.state = 'running';
+      console.log('Bean Hop boot (ms since game.js started): ' + Object.keys(status.phases).map(function (name) {
+        return name + ' ' + status.phases[name];
+      }).join(', '));
     },
     fail: function (reason) { failed(reason); }
   };

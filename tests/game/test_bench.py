@@ -84,3 +84,35 @@ def test_the_browser_benchmark_reports_every_figure(chromium_path: str) -> None:
     for scene in SCENES:
         number = r"[\d.]+ / [\d.]+"
         assert re.search(rf"^  {scene}\s+\d+\s+{number}\s+{number}$", out, re.M), scene
+
+
+def test_the_native_runtime_benchmark_without_the_wheel_says_what_to_do() -> None:
+    done = bench("--tiktok-native")
+    assert done.returncode == 2
+    assert "PYGAME_WASM_WHEEL" in done.stderr and "Traceback" not in done.stderr
+    done = bench("--tiktok-native", "--seconds", "0")
+    assert done.returncode == 2 and "--seconds must be at least 1" in done.stderr
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (WHEEL and Path(WHEEL).is_file()),
+    reason="set PYGAME_WASM_WHEEL to pygame-ce's wasm wheel to run the native-runtime benchmark",
+)
+def test_the_native_runtime_benchmark_reports_every_figure(chromium_path: str) -> None:
+    done = bench(
+        "--tiktok-native", "--seconds", "3", "--seeds", str(SEED),
+        timeout=900, PYGAME_WASM_WHEEL=WHEEL, CHROMIUM=chromium_path,
+    )  # fmt: skip
+    out = done.stdout
+    print(out)
+    assert done.returncode == 0, out + done.stderr
+    for step in ("- building the native-runtime package", "- the emulator at", "- first frame"):
+        assert step in out
+    for part in ("main package", "subpackage runtime", "subpackage python", "total"):
+        assert re.search(rf"^  {part}\s+[\d.]+ MB\s+[\d.]+ MB\s+\d+%$", out, re.M), part
+    assert re.search(r"^first frame: [\d.]+ s after game\.js started$", out, re.M)
+    for phase in ("canvas", "runtime", "python", "pyodide", "pygame", "app", "main", "frame"):
+        assert re.search(rf"^  {phase}\s+\d+\s+[+-]\d+  \S", out, re.M), phase
+    assert re.search(r"^frames presented per second .*: \d+ \d+ \d+ \(median [\d.]+\)$", out, re.M)
