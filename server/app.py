@@ -27,6 +27,7 @@ from server.middleware import BodyLimit, JsonBodies, RequestLog
 from server.routes import ads, catalog, health, inventory, orders, players, session, webhooks
 from server.services import Services
 from server.settings import Settings
+from server.static import PrecompressedStaticFiles
 
 log = logging.getLogger("server")
 
@@ -144,7 +145,8 @@ def create_app(
         app.mount("/sandbox", sandbox_app, name="sandbox")
     app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), "assets")
     if settings.web_dir is not None:  # last: it answers every path the API does not
-        app.mount("/", StaticFiles(directory=settings.web_dir, html=True), name="web")
+        web = PrecompressedStaticFiles(directory=settings.web_dir, html=True)
+        app.mount("/", web, name="web")
     return app
 
 

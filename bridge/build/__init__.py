@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bridge.build import bytecode, native, page, runtimes
+from bridge.build.compress import gzip_siblings, is_sibling
 from bridge.build.options import (
     APP_NAME,
     PYGBAG_VERSION,
@@ -142,8 +143,9 @@ def _bytecode(options: BuildOptions, package: Path, app: Path, out: Path) -> Non
 
 
 def _sizes(out: Path) -> dict[str, tuple[int, int]]:
+    """Each file's size, raw and gzipped at level 6 (the gzip copies beside them left out)."""
     sizes = {}
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+    for path in sorted(p for p in out.rglob("*") if p.is_file() and not is_sibling(p)):
         data = path.read_bytes()
         sizes[path.relative_to(out).as_posix()] = (len(data), len(gzip.compress(data, 6)))
     return sizes
@@ -203,6 +205,9 @@ def _web(options: BuildOptions, app: Path, work: Path, out: Path) -> None:
         assert options.wheel is not None
         cdn, wheel = _pyodide(options, app, out), options.wheel.name
     _write_static(options, out, cdn, wheel)
+    if options.target == "web":
+        count = gzip_siblings(out, options.npm_cache)
+        _say(f"- gzip copies of {count} files, for servers that send them (docs/web.md, hosting)")
 
 
 def summary(result: BuildResult) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -333,6 +334,7 @@ def test_pyodide_eval_free_bundle(tmp_path: Path) -> None:
                     "_pyodide/__init__.py", "encodings/__init__.py", "encodings/utf_8.py"}  # fmt: skip
     assert asm.count("=> {") >= len(ASM_BODIES) and "package rules (navigation)" in asm
     assert check(web).ok, [str(v) for v in check(web).violations]
+    assert not list(web.rglob("*.gz")), "a TikTok upload carries no copies for a web server"
 
 
 def test_pyodide_without_eval_free_reports_the_runtime(tmp_path: Path) -> None:
@@ -340,8 +342,18 @@ def test_pyodide_without_eval_free_reports_the_runtime(tmp_path: Path) -> None:
     cache = fake_npm_cache(tmp_path / "cache")
     wheel = fake_wheel(tmp_path / FAKE_WHEEL_NAME)
     web = tmp_path / "web"
-    build(options(root, web, runtime="pyodide", wheel=wheel, npm_cache=cache, bytecode=False))
+    result = build(
+        options(root, web, runtime="pyodide", wheel=wheel, npm_cache=cache, bytecode=False)
+    )
     assert "__beanhopEmAsm" not in (web / "runtime" / "pyodide.asm.js").read_text()
+    # A web bundle carries gzip copies for its server (server/static.py); the size table and
+    # the checker count each file once.
+    copies = sorted(p.relative_to(web).as_posix() for p in web.rglob("*.gz"))
+    assert "runtime/python_stdlib.zip.gz" in copies and "beanhop.zip.gz" in copies
+    for name in copies:
+        original = (web / name).with_suffix("")
+        assert gzip.decompress((web / name).read_bytes()) == original.read_bytes(), name
+    assert not [n for n in result.sizes if n.endswith(".gz")]
     found = [v for v in check(web).violations if v.rule == "eval"]
     assert found and all(v.path == "runtime/pyodide.asm.js" for v in found)
     assert all("--eval-free" in v.message for v in found)

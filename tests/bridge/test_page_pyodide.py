@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from bridge.build import BuildOptions, build
+from bridge.build.compress import is_sibling
 from game.bench_page import COUNTER
 from tests.bridge.conftest import free_port, running
 from tests.bridge.test_build import project_ready
@@ -72,8 +73,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for name, eval_free in (("plain", False), ("strict", True)):
         out = web / name
         build(BuildOptions(root=ROOT, out=out, runtime="pyodide", wheel=wheel, eval_free=eval_free))
-        raw = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-        packed = sum(len(gzip.compress(p.read_bytes(), 6)) for p in out.rglob("*") if p.is_file())
+        files = [p for p in out.rglob("*") if p.is_file() and not is_sibling(p)]
+        raw = sum(p.stat().st_size for p in files)
+        packed = sum(len(gzip.compress(p.read_bytes(), 6)) for p in files)
         PACKED[name] = packed
         print(
             f"\n[figures] {name} bundle: {raw / 2**20:.2f} MB raw, {packed / 2**20:.2f} MB gzipped"

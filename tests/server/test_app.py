@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -267,3 +268,60 @@ async def test_a_session_whose_player_is_gone_is_401_everywhere(api: Api) -> Non
         response = await api.client.request(method, path, json=body, headers=ghost)
         assert response.status_code == 401, (path, response.text)
         assert response.json()["error"]["code"] == "invalid_token"
+
+
+async def test_the_web_bundles_gzip_copies_go_to_browsers_that_accept_them(
+    settings_for: Callable[..., Settings], tmp_path: Path
+) -> None:
+    import gzip
+
+    web = tmp_path / "web"
+    (web / "runtime").mkdir(parents=True)
+    wasm = b"\0asm" + bytes(range(256)) * 400
+    (web / "runtime" / "pyodide.asm.wasm").write_bytes(wasm)
+    (web / "runtime" / "pyodide.asm.wasm.gz").write_bytes(gzip.compress(wasm, 9, mtime=0))
+    (web / "index.html").write_text("<title>Bean Hop</title>")
+    (web / "plain.js").write_text("var x = 1;")  # no copy: sent as it is
+    async for api in start_api(settings_for(web_dir=web)):
+        packed = await api.client.get("/runtime/pyodide.asm.wasm")  # httpx accepts gzip
+        assert packed.status_code == 200
+        assert packed.headers["content-encoding"] == "gzip"
+        assert packed.headers["content-type"] == "application/wasm", "the original's type"
+        assert packed.headers["vary"] == "Accept-Encoding"
+        assert int(packed.headers["content-length"]) < len(wasm) / 10
+        assert packed.content == wasm, "httpx inflates it: the bytes of the file"
+        for refusal in ("identity", "gzip;q=0, deflate", "br"):
+            raw = await api.client.get(
+                "/runtime/pyodide.asm.wasm", headers={"Accept-Encoding": refusal}
+            )
+            assert "content-encoding" not in raw.headers, refusal
+            assert raw.content == wasm and raw.headers["vary"] == "Accept-Encoding"
+        again = await api.client.get(
+            "/runtime/pyodide.asm.wasm", headers={"If-None-Match": packed.headers["etag"]}
+        )
+        assert again.status_code == 304
+        plain = await api.client.get("/plain.js")
+        assert plain.text == "var x = 1;" and "content-encoding" not in plain.headers
+        page = await api.client.get("/")
+        assert page.status_code == 200 and "Bean Hop" in page.text
+        # A file changed after the build (newer than its copy) is sent as it is now.
+        newer = wasm + b"patched"
+        (web / "runtime" / "pyodide.asm.wasm").write_bytes(newer)
+        copy = web / "runtime" / "pyodide.asm.wasm.gz"
+        os.utime(copy, (copy.stat().st_atime, copy.stat().st_mtime - 60))
+        fresh = await api.client.get("/runtime/pyodide.asm.wasm")
+        assert fresh.content == newer and "content-encoding" not in fresh.headers
+
+
+def test_accept_encoding_is_read_as_http_says() -> None:
+    from starlette.datastructures import Headers
+
+    from server.static import accepts_gzip
+
+    def accepts(value: str) -> bool:
+        return accepts_gzip(Headers({"accept-encoding": value}))
+
+    assert accepts("gzip, deflate, br") and accepts("GZip") and accepts("*")
+    assert accepts("br;q=1.0, gzip;q=0.8") and accepts("gzip;q=bogus")
+    assert not accepts("") and not accepts("br") and not accepts("gzip;q=0")
+    assert not accepts("identity") and not accepts("gzip;q=0.0")
