@@ -118,7 +118,7 @@ def run(
 PHASES = {  # what each boot phase of bridge/web/pyodide-boot.js covers
     "boot": "the page and its scripts",
     "runtime": "Pyodide: download, compile, interpreter and standard library",
-    "wheel": "pygame-ce's wheel: fetch, unpack, compile its side module",
+    "wheel": "pygame-ce's files written, its side module (compiled meanwhile) instantiated",
     "app": "the game's archive unpacked",
     "pygame": "import pygame",
     "game": "import game.main, main() scheduled",
