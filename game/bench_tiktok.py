@@ -100,7 +100,7 @@ def _build(out: Path, wheel: Path) -> tuple[str, dict[str, int]]:
         build(options)
     layout = rules.inspect(out, native.sizes(out))
     parts = {"main": layout.main_bytes, **layout.subpackage_bytes, "total": layout.total_bytes}
-    return native.summary(out), parts
+    return native.summary(out).replace(f"Built {out} (", "The package (", 1), parts
 
 
 @contextlib.contextmanager
