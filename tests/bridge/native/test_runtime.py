@@ -71,6 +71,22 @@ def test_the_panel_hides_and_shows_the_app(browser: Any, tmp_path: Path) -> None
         page.close()
 
 
+def test_preferred_frames_per_second_spaces_the_animation_frames(
+    browser: Any, tmp_path: Path
+) -> None:
+    """20 frames/s: the runtime skips display frames so that two animation frames are at least
+    a 20th of a second apart (2 ms of slack); a value that is not a number means 60 again."""
+    with emulator(package("pacing", tmp_path), NO_SERVER, tmp_path) as emu:
+        page = open_page(browser, emu.url)
+        assert wait_state(page, "running", "failed")["state"] == "running"
+        slow = int(wait_console(page, "at 20 fps").split(" is ")[1].split()[0])
+        assert slow >= 48, f"two frames {slow} ms apart at 20 frames/s"
+        fast = int(wait_console(page, "at 60 fps").split(" is ")[1].split()[0])
+        assert fast < 45, f"at 60 frames/s no two of 30 frames came closer than {fast} ms"
+        assert status(page)["calls"]["TTMinis.game.setPreferredFramesPerSecond"] == 2
+        page.close()
+
+
 def test_no_dom_and_no_browser_api(browser: Any, tmp_path: Path) -> None:
     with emulator(package("document", tmp_path), NO_SERVER, tmp_path) as emu:
         page = open_page(browser, emu.url)
