@@ -18,6 +18,11 @@ WHEEL = os.environ.get("PYGAME_WASM_WHEEL", "")
 SCENES = ("title", "shop", "play", "gameover", "results")
 SEED = 58
 FRAMES = 1600  # the tour ends its run after 8 s of climbing: every scene within 1600 frames
+# The benchmarks that play the real game: opt-in, like the browser tests (.ci/run sets the wheel).
+WITH_THE_WHEEL = pytest.mark.skipif(
+    not (WHEEL and Path(WHEEL).is_file()),
+    reason="set PYGAME_WASM_WHEEL to pygame-ce's wasm wheel to run the game's browser benchmarks",
+)
 
 
 def bench(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
@@ -54,10 +59,7 @@ def test_the_browser_run_without_the_wheel_says_what_to_do(tmp_path: Path) -> No
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not (WHEEL and Path(WHEEL).is_file()),
-    reason="set PYGAME_WASM_WHEEL to pygame-ce's wasm wheel to run the browser benchmark",
-)
+@WITH_THE_WHEEL
 def test_the_browser_benchmark_reports_every_figure(chromium_path: str) -> None:
     done = bench(
         "--browser", "--frames", str(FRAMES), "--seeds", str(SEED),
@@ -96,10 +98,7 @@ def test_the_native_runtime_benchmark_without_the_wheel_says_what_to_do() -> Non
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not (WHEEL and Path(WHEEL).is_file()),
-    reason="set PYGAME_WASM_WHEEL to pygame-ce's wasm wheel to run the native-runtime benchmark",
-)
+@WITH_THE_WHEEL
 def test_the_native_runtime_benchmark_reports_every_figure(chromium_path: str) -> None:
     done = bench(
         "--tiktok-native", "--seconds", "3", "--seeds", str(SEED),
