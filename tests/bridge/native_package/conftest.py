@@ -1,27 +1,14 @@
-"""Fixtures of the native package's tests: headless Chromium that plays sound without a click."""
+"""Fixtures of the native package's tests: the emulator's Chromium, an audio spy, the page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
+# The emulator's tests' Chromium (no autoplay policy, as on a device: Chromium's would keep
+# InnerAudioContexts silent), shared rather than launched by a second copy of the fixture.
+from tests.bridge.native.conftest import browser
 
-from bridge.chromium import CHROMIUM_ARGS
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Any]:
-    """A device has no autoplay policy; Chromium's would keep InnerAudioContexts silent."""
-    from playwright.sync_api import sync_playwright
-
-    args = [*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=chromium_path, headless=True, args=args)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+__all__ = ["AUDIO_SPY", "PLAYING", "browser", "open_page"]
 
 
 # The emulator plays each InnerAudioContext with a `new Audio()` of the page (not in the DOM):
